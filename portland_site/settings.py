@@ -1,0 +1,210 @@
+"""Settings for the Portland Treatment Center site.
+
+Everything comes from environment variables (see .env.example). Development defaults apply only while
+DJANGO_DEBUG is on; with it off, a missing or weak secret key or empty allowed hosts stops start-up.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+from portland_site.clinic import ClinicHours
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# Development defaults: only ever used with DJANGO_DEBUG on.
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-in-production-0123456789"  # noqa: S105
+_WEAK_KEY_MIN_LENGTH = 50
+_WEAK_KEY_MIN_UNIQUE = 5
+
+
+def _refuse(variable: str, problem: str) -> None:
+    raise ImproperlyConfigured(f"{variable} {problem}. Set it in the environment (see .env.example).")
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        _refuse("DJANGO_SECRET_KEY", "is missing and DJANGO_DEBUG is off")
+    SECRET_KEY = _DEV_SECRET_KEY
+elif not DEBUG and (
+    len(SECRET_KEY) < _WEAK_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < _WEAK_KEY_MIN_UNIQUE
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    _refuse(
+        "DJANGO_SECRET_KEY",
+        f"is too weak (use at least {_WEAK_KEY_MIN_LENGTH} random characters, for example from "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)",
+    )
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        _refuse("DJANGO_ALLOWED_HOSTS", "is empty and DJANGO_DEBUG is off")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
+    "pages",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "portland_site.urls"
+WSGI_APPLICATION = "portland_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pages.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: PostgreSQL in production, SQLite under var/ for the embedded default.
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///var/db.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _sqlite_name = Path(DATABASES["default"]["NAME"])
+    if not _sqlite_name.is_absolute() and str(_sqlite_name) != ":memory:":
+        DATABASES["default"]["NAME"] = BASE_DIR / _sqlite_name
+        # So that every command works on a fresh clone, before anything has created var/.
+        (BASE_DIR / _sqlite_name).parent.mkdir(parents=True, exist_ok=True)
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ptc"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Task queue: django-tasks with its database backend; the queue lives in our own database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Email: SMTP from EMAIL_URL in production, the console while developing.
+# e.g. smtp+tls://user:password@smtp.example.org:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portland Treatment Center <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# The clinic. Demo values are placeholders (see .env.example).
+CLINIC_NAME = env.str("CLINIC_NAME", default="Portland Treatment Center")
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="(207) 555-0142")
+CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Example Street, Suite 200, Portland, ME 04101")
+CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-17:00")
+CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
+try:
+    CLINIC_OPENING_HOURS = ClinicHours.parse(CLINIC_HOURS)
+except ValueError as error:
+    raise ImproperlyConfigured(f"CLINIC_HOURS is not valid: {error}") from error
+
+# Who reviewed the articles (shown on each article, as health sites do). The default is a placeholder.
+CONTENT_REVIEWER = env.str("CONTENT_REVIEWER", default="Clinical team (placeholder reviewer)")
+
+CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
+CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = CLINIC_TIME_ZONE
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 60 * 60  # unhashed files; hashed ones are cached forever by WhiteNoise
+
+# Editorial pages may be cached by browsers and a CDN for this long.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Security. HTTPS is terminated by a proxy in front of gunicorn, which must set X-Forwarded-Proto.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # /healthz is probed over plain HTTP by load balancers inside the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Request logs would carry query strings; errors are still logged by django.request.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}

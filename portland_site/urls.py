@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", include("pages.urls")),
+]
+
+handler500 = "pages.views.server_error"
