@@ -1,0 +1,71 @@
+"""The settings refuse an insecure production configuration and pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+STRONG_KEY = "p7Hq2vX9sLk4mN8wR1tY6uZ3aB5cD0eF-gJ7hK2iL9oP4qS1rT6uV8wX3yZ5aB7c"
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": STRONG_KEY,
+    "DJANGO_ALLOWED_HOSTS": "www.example.org",
+    "SITE_URL": "https://www.example.org",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def run_django(command: list[str], **overrides: str | None) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SITE_URL"))}
+    env.update(PRODUCTION)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    env["DJANGO_SETTINGS_MODULE"] = "portland_site.settings"
+    return subprocess.run(
+        [sys.executable, *command], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120
+    )
+
+
+SETUP = ["-c", "import django; django.setup(); print('started')"]
+
+
+def test_production_settings_start():
+    result = run_django(SETUP)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DJANGO_SECRET_KEY", None, "DJANGO_SECRET_KEY is missing"),
+        ("DJANGO_SECRET_KEY", "", "DJANGO_SECRET_KEY is missing"),
+        ("DJANGO_SECRET_KEY", "short-key", "DJANGO_SECRET_KEY is too weak"),
+        ("DJANGO_SECRET_KEY", "a" * 80, "DJANGO_SECRET_KEY is too weak"),
+        ("DJANGO_SECRET_KEY", "django-insecure-" + STRONG_KEY, "DJANGO_SECRET_KEY is too weak"),
+        ("DJANGO_ALLOWED_HOSTS", None, "DJANGO_ALLOWED_HOSTS is empty"),
+        ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS is empty"),
+        ("CLINIC_HOURS", "weekdays", "CLINIC_HOURS is not valid"),
+    ],
+)
+def test_insecure_production_configuration_stops_start_up(variable, value, message):
+    result = run_django(SETUP, **{variable: value})
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert message in result.stderr
+
+
+def test_debug_has_development_defaults():
+    result = run_django(SETUP, DJANGO_DEBUG="1", DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run_django(["manage.py", "check", "--deploy", "--fail-level", "DEBUG"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
