@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -42,7 +43,19 @@ def security_txt(request):
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
+def _plain_error_page(template_name: str, status: int, request) -> HttpResponse:
+    """An error page with the clinic's details but nothing that could fail again (no database, no host)."""
+    return HttpResponse(loader.get_template(template_name).render(site(request)), status=status)
+
+
 def server_error(request):
-    """The 500 page, with the clinic's details but nothing that could fail again (no database)."""
-    body = loader.get_template("500.html").render(site(request))
-    return HttpResponse(body, status=500)
+    return _plain_error_page("500.html", 500, request)
+
+
+def bad_request(request, exception):
+    return _plain_error_page("400.html", 400, request)
+
+
+def csrf_failure(request, reason=""):
+    """An expired or missing form token: explain it kindly instead of Django's bare 403."""
+    return render(request, "403_csrf.html", status=403)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("pages.urls")),
 ]
 
+handler400 = "pages.views.bad_request"
 handler500 = "pages.views.server_error"
