@@ -38,5 +38,6 @@ urlpatterns = [
         name="robots",
     ),
     path(".well-known/security.txt", public(views.security_txt), name="security_txt"),
+    path("favicon.ico", public(views.favicon), name="favicon"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -3,8 +3,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
@@ -21,6 +22,11 @@ class MedicationView(TemplateView):
         if medication is None:
             raise Http404("No such medication")
         return super().get_context_data(medication=medication, page=medication.page, **kwargs)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that don't name one (the admin's)."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 @never_cache

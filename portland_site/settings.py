@@ -218,10 +218,9 @@ CONTENT_SECURITY_POLICY = {
 }
 # Browser features no page of ours uses, switched off for the page and anything it could embed.
 PERMISSIONS_POLICY = (
-    "accelerometer=(), ambient-light-sensor=(), autoplay=(), battery=(), camera=(), display-capture=(), "
-    "encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), "
-    "interest-cohort=(), magnetometer=(), microphone=(), midi=(), payment=(), publickey-credentials-get=(), "
-    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), "
+    "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), "
+    "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 # Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse.

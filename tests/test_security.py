@@ -44,7 +44,7 @@ def test_strict_content_security_policy(https, path):
 def test_privacy_and_isolation_headers(https, path):
     response = https(path)
     permissions = response["Permissions-Policy"]
-    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "interest-cohort"):
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert f"{feature}=()" in permissions
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["Cross-Origin-Resource-Policy"] == "same-origin"

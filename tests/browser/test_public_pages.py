@@ -59,3 +59,13 @@ def test_benzodiazepine_table_fits_a_360px_phone(live_server, browser):
     table_width = page.evaluate("document.querySelector('table').scrollWidth")
     assert table_width <= 360
     context.close()
+
+
+def test_pages_log_nothing_to_the_browser_console(live_server, page):
+    """Console errors (a bad header, a missing file, a CSP block) are bugs a person never sees."""
+    messages = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    for entry in EDITORIAL_PAGES[:3]:
+        page.goto(live_server.url + entry.url)
+    page.goto(live_server.url + "/favicon.ico")
+    assert messages == []

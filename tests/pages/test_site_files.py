@@ -77,3 +77,9 @@ def test_security_txt_has_a_contact_and_a_future_expiry(client):
     fields = dict(line.split(": ", 1) for line in response.content.decode().splitlines() if ": " in line)
     assert fields["Contact"] == "tel:+12075550142"
     assert datetime.fromisoformat(fields["Expires"]) > datetime.now(tz=datetime.fromisoformat(fields["Expires"]).tzinfo)
+
+
+def test_root_favicon_redirects_to_the_static_one(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert finders.find(response["Location"].removeprefix("/static/"))
