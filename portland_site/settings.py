@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "pages",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,8 @@ CONTENT_REVIEWER = env.str("CONTENT_REVIEWER", default="Clinical team (placehold
 
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
+# The thanks page promises a call within this many hours of opening time.
+CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_HOURS", default=4)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE
