@@ -112,10 +112,45 @@ def test_a_forged_altered_or_expired_thanks_cookie_shows_the_general_thank_you(c
     assert response.status_code == 200 and reference_on(response) is None
 
 
-def test_a_form_without_a_csrf_token_is_refused():
-    strict = Client(enforce_csrf_checks=True)
-    assert strict.post(FORM_URL, valid_answers()).status_code == 403
+def test_a_form_without_a_csrf_token_is_refused_kindly():
+    response = Client(enforce_csrf_checks=True).post(FORM_URL, valid_answers())
+    assert response.status_code == 403
     assert not ConsultationRequest.objects.exists()
+    page = soup(response)
+    assert page.find("h1").get_text(strip=True) == "Sorry, we could not send the form"
+    assert page.find("main").find("a", href="tel:+12075550142")
+    assert page.find("main").find("a", href=FORM_URL)
+
+
+def page_as(kind: str):
+    client = Client()
+    if kind == "form":
+        return client.get(FORM_URL)
+    if kind == "form with errors":
+        return client.post(FORM_URL, valid_answers(phone="x"))
+    if kind == "thanks":
+        client.post(FORM_URL, valid_answers())
+        return client.get(THANKS_URL)
+    if kind == "thanks, cold":
+        return client.get(THANKS_URL)
+    if kind == "rate limited":
+        for _ in range(5):
+            client.post(FORM_URL, valid_answers())
+        return client.get(FORM_URL)
+    return Client(enforce_csrf_checks=True).post(FORM_URL, valid_answers())
+
+
+@pytest.mark.parametrize("kind", ["form", "form with errors", "thanks", "thanks, cold", "rate limited", "csrf refused"])
+def test_each_page_of_the_form_has_one_h1_the_phone_the_crisis_notice_and_nothing_inline(kind):
+    response = page_as(kind)
+    assert no_store(response)
+    page = soup(response)
+    assert len(page.find_all("h1")) == 1
+    assert page.select_one("header a[href='tel:+12075550142']")
+    assert "988" in page.find("footer").get_text() and "911" in page.find("footer").get_text()
+    assert not page.find(style=True), "inline styles"
+    assert all(script.get("src", "").startswith("/static/") for script in page.find_all("script"))
+    assert all(link["href"].startswith("/") for link in page.find_all("link", href=True))
 
 
 def test_only_get_and_post_are_allowed(client):
