@@ -62,6 +62,7 @@ def bad_request(request, exception):
     return _plain_error_page("400.html", 400, request)
 
 
+@never_cache
 def csrf_failure(request, reason=""):
-    """An expired or missing form token: explain it kindly instead of Django's bare 403."""
+    """A refused form (usually cookies blocked, or a page kept open too long) in the site's look, with the phone."""
     return render(request, "403_csrf.html", status=403)

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time, timedelta
 
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAY_ABBREVIATIONS = {name[:3].lower(): index for index, name in enumerate(DAY_NAMES)}
@@ -59,3 +59,45 @@ class ClinicHours:
             days = DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]} to {DAY_NAMES[run[-1]]}"
             parts.append(f"{days}, {_format_time(opens)} to {_format_time(closes)}")
         return "; ".join(parts)
+
+    def add_business_hours(self, start: datetime, duration: timedelta) -> datetime:
+        """The moment when `duration` of opening time has passed since `start`.
+
+        `start` should be in the clinic's time zone. Counting begins at the next opening when the clinic is
+        closed. Public holidays are not known here: they count as ordinary days.
+        """
+        remaining = duration
+        day = start.date()
+        while True:
+            hours = self.days.get(day.weekday())
+            if hours:
+                opens, closes = (datetime.combine(day, moment, tzinfo=start.tzinfo) for moment in hours)
+                begin = max(start, opens)
+                if begin < closes:
+                    if begin + remaining <= closes:
+                        return begin + remaining
+                    remaining -= closes - begin
+            day += timedelta(days=1)
+
+    def expected_by(self, start: datetime, duration: timedelta) -> datetime:
+        """`add_business_hours`, rounded up to a whole hour so that a promise reads simply, but never past closing."""
+        due = self.add_business_hours(start, duration)
+        rounded = due.replace(minute=0, second=0, microsecond=0)
+        if rounded < due:
+            rounded += timedelta(hours=1)
+        closes = datetime.combine(due.date(), self.days[due.weekday()][1], tzinfo=due.tzinfo)
+        return min(rounded, closes)
+
+
+def by_when(moment: datetime, now: datetime) -> str:
+    """A deadline in words as seen from `now`, e.g. "by 1 pm today", "by 1 pm on Monday"."""
+    days_ahead = (moment.date() - now.date()).days
+    if days_ahead == 0:
+        day = "today"
+    elif days_ahead == 1:
+        day = "tomorrow"
+    elif 1 < days_ahead < len(DAY_NAMES):
+        day = f"on {DAY_NAMES[moment.weekday()]}"
+    else:
+        day = f"on {DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
+    return f"by {_format_time(moment.time())} {day}"

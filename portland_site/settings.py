@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "pages",
+    "consultations",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,13 @@ CONTENT_REVIEWER = env.str("CONTENT_REVIEWER", default="Clinical team (placehold
 
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
+# The thanks page promises a call within this many hours of opening time.
+CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_HOURS", default=4)
+# Call-back requests accepted per client IP address (IPv6: per /64 network) in any hour.
+CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+# The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
+# used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
+TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE
@@ -191,6 +199,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
@@ -222,9 +231,8 @@ PERMISSIONS_POLICY = (
     "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), "
     "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
-CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 # Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
