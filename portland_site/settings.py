@@ -52,7 +52,7 @@ if not ALLOWED_HOSTS:
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,10 +62,13 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "pages",
     "consultations",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -201,6 +205,14 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Staff sign-in (see "Staff sign-in" in README.md).
+# Two-factor sign-in to the admin: a code from an authenticator app (TOTP) after the password. Always on in
+# production; off by default with DJANGO_DEBUG so that the `make run` demo login works without a device.
+ADMIN_TWO_FACTOR = env.bool("ADMIN_TWO_FACTOR", default=not DEBUG)
+if not DEBUG and not ADMIN_TWO_FACTOR:
+    _refuse("ADMIN_TWO_FACTOR", "is off and DJANGO_DEBUG is off; two-factor sign-in is required in production")
+OTP_TOTP_ISSUER = CLINIC_NAME
 
 LOGGING = {
     "version": 1,
