@@ -4,6 +4,7 @@ Everything comes from environment variables (see .env.example). Development defa
 DJANGO_DEBUG is on; with it off, a missing or weak secret key or empty allowed hosts stops start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -64,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "pages",
@@ -81,6 +83,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portland_site.urls"
@@ -213,6 +217,19 @@ ADMIN_TWO_FACTOR = env.bool("ADMIN_TWO_FACTOR", default=not DEBUG)
 if not DEBUG and not ADMIN_TWO_FACTOR:
     _refuse("ADMIN_TWO_FACTOR", "is off and DJANGO_DEBUG is off; two-factor sign-in is required in production")
 OTP_TOTP_ISSUER = CLINIC_NAME
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed sign-ins for one username from one address lock that pair out for an hour. Attempts live in the
+# database so that every web host sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 
 LOGGING = {
     "version": 1,

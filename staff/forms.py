@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.signals import user_login_failed
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
@@ -21,6 +22,18 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         label="Code from your authenticator app",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if self.get_user() is not None and self.cleaned_data.get("otp_token"):
+                # The password was right but the code was wrong (or came too soon after a wrong one). That counts
+                # towards the lockout (django-axes) like a wrong password, which authenticate() already reports.
+                user_login_failed.send(
+                    sender=type(self), credentials={"username": self.get_user().get_username()}, request=self.request
+                )
+            raise
 
     def _chosen_device(self, user):
         # django-otp asks the user to pick a device; with a single authenticator app that is a pointless step.
