@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -18,3 +20,14 @@ class StaffAdminSite(AdminSite):
         verified = not settings.ADMIN_TWO_FACTOR or request.user.is_verified()
         return super().has_permission(request) and verified
 
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def renewing_session(request, *args, **kwargs):
+            # Saving the session moves its expiry SESSION_COOKIE_AGE ahead: staff are signed out after that
+            # long idle. Only staff pages do this, so public pages never write a session or send a cookie.
+            request.session.modified = True
+            return checked(request, *args, **kwargs)
+
+        return renewing_session
