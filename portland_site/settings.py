@@ -217,6 +217,8 @@ ADMIN_TWO_FACTOR = env.bool("ADMIN_TWO_FACTOR", default=not DEBUG)
 if not DEBUG and not ADMIN_TWO_FACTOR:
     _refuse("ADMIN_TWO_FACTOR", "is off and DJANGO_DEBUG is off; two-factor sign-in is required in production")
 OTP_TOTP_ISSUER = CLINIC_NAME
+# Whoever sees a device's secret can make its codes: the admin never shows it once the device exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

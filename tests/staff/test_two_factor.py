@@ -106,3 +106,12 @@ def test_with_two_factor_off_the_password_is_enough(client, sign_in, settings):
     response = sign_in()
     assert response.status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_never_shows_an_authenticators_secret(admin_client, device):
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    assert 'name="key"' not in change.content.decode()
+    config = admin_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    assert config.status_code == 403
