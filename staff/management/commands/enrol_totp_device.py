@@ -2,10 +2,29 @@
 
 from base64 import b32encode
 
+import qrcode
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def terminal_qr_code(data: str) -> str:
+    """A QR code drawn with ANSI colours: black on white whatever the terminal's theme, so phones can scan it."""
+    code = qrcode.QRCode(border=4)
+    code.add_data(data)
+    rows = code.get_matrix()  # True: a dark module
+    if len(rows) % 2:
+        rows.append([False] * len(rows[0]))
+    lines = []
+    for upper, lower in zip(rows[::2], rows[1::2], strict=True):
+        # Each "\u2580" (upper half block) shows two modules: the upper one in front, the lower one behind.
+        cells = (
+            f"\x1b[{30 if top else 97};{40 if bottom else 107}m\u2580"
+            for top, bottom in zip(upper, lower, strict=True)
+        )
+        lines.append("".join(cells) + "\x1b[0m")
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
@@ -32,12 +51,17 @@ class Command(BaseCommand):
             self.stdout.write(f"Removed {removed} earlier authenticator app(s).")
         device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
         secret = b32encode(device.bin_key).decode()
+        on_terminal = self.stdout.isatty()
         self.stdout.write(
-            f"Authenticator app {name!r} added for {username}.\n"
-            "In the app, scan a QR code made from this link, or add this link:\n"
-            f"  {device.config_url}\n"
-            "or type in the secret key (time-based, 6 digits, every 30 seconds):\n"
-            f"  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}\n"
+            f"Authenticator app {name!r} added for {username}. In the app, "
+            f"{'scan this QR code, ' if on_terminal else ''}add the link or type in the key below."
+        )
+        if on_terminal:
+            self.stdout.write(terminal_qr_code(device.config_url))
+        self.stdout.write(
+            f"  Link: {device.config_url}\n"
+            f"  Key:  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}"
+            " (time-based, 6 digits, every 30 seconds)\n"
             "Then sign in to the admin with the code the app shows."
         )
         if not user.is_staff:
