@@ -9,10 +9,9 @@ ADMIN = "/admin/consultations/consultationrequest/"
 
 
 @pytest.fixture
-def staff_client(client):
+def staff_client(client, sign_in_staff):
     user = get_user_model().objects.create_superuser("manager", "manager@example.org", "a-long-test-password")
-    client.force_login(user)
-    return client
+    return sign_in_staff(client, user)
 
 
 def test_staff_see_the_queue_spam_included(staff_client):
