@@ -237,10 +237,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
-# Staff sessions end after 30 minutes without a staff page view (see staff.admin_site) and when the browser
-# closes.
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Staff sessions end after 30 minutes without a staff page view and when the browser closes (staff.sessions).
+SESSION_ENGINE = "staff.sessions"
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
 
 LOGGING = {
     "version": 1,

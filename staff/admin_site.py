@@ -25,8 +25,8 @@ class StaffAdminSite(AdminSite):
 
         @functools.wraps(checked)
         def renewing_session(request, *args, **kwargs):
-            # Saving the session moves its expiry SESSION_COOKIE_AGE ahead: staff are signed out after that
-            # long idle. Only staff pages do this, so public pages never write a session or send a cookie.
+            # Saving the session moves its expiry STAFF_SESSION_IDLE_SECONDS ahead (staff.sessions): staff are
+            # signed out after that long idle. Only staff pages do this; public pages never write a staff session.
             request.session.modified = True
             return checked(request, *args, **kwargs)
 
