@@ -54,6 +54,23 @@ def test_another_username_from_the_same_address_can_still_sign_in(sign_in, djang
     assert sign_in(username="bob", password="bobs long password").status_code == 200  # the form, not the lockout
 
 
+def test_behind_our_proxy_the_address_comes_from_the_trusted_header_only(sign_in, device, settings):
+    settings.TRUSTED_PROXY_IP_HEADER = "X-Forwarded-For"
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    fail(sign_in, 5, HTTP_X_FORWARDED_FOR="made-up, 203.0.113.9", **proxy)
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
+    # A colleague coming through the same proxy is not locked out.
+    assert sign_in(code=current_code(device), HTTP_X_FORWARDED_FOR="203.0.113.10", **proxy).status_code == 302
+
+
+def test_without_a_trusted_proxy_a_made_up_header_does_not_escape_the_lockout(sign_in, device):
+    statuses = [
+        sign_in(password="wrong password", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code for n in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
+
+
 def test_the_lockout_page_is_friendly_and_in_the_sites_look(sign_in, staff_user):
     *_, response = [sign_in(password="wrong password") for _ in range(5)]
     assert response.status_code == 429
