@@ -237,7 +237,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Staff sessions end after 30 minutes without a staff page view and when the browser closes (staff.sessions).
 SESSION_ENGINE = "staff.sessions"
 STAFF_SESSION_IDLE_SECONDS = 30 * 60

@@ -25,10 +25,12 @@ def current_code(device) -> str:
 def sign_in(client):
     """POST the admin sign-in form; returns the response."""
 
-    def post(username="alice", password=PASSWORD, code=None, **extra):
+    def post(username="alice", password=PASSWORD, code=None, csrfmiddlewaretoken=None, **extra):
         data = {"username": username, "password": password, "next": reverse("admin:index")}
         if code is not None:
             data["otp_token"] = code
+        if csrfmiddlewaretoken is not None:
+            data["csrfmiddlewaretoken"] = csrfmiddlewaretoken
         return client.post(reverse("admin:login"), data, **extra)
 
     return post

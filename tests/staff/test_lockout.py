@@ -102,9 +102,9 @@ def test_a_manager_can_unlock_by_username(sign_in, device):
 
 
 @pytest.mark.usefixtures("staff_user")
-def test_attempt_records_keep_no_password_or_code(sign_in):
-    sign_in(password="a secret password", code="123456")
+def test_attempt_records_keep_no_password_code_or_csrf_token(sign_in):
+    sign_in(password="a secret password", code="123456", csrfmiddlewaretoken="a-csrf-token-value")
     attempt = AccessAttempt.objects.get()
     assert attempt.username == "alice"
-    assert "a secret password" not in attempt.post_data
-    assert "123456" not in attempt.post_data
+    for secret in ("a secret password", "123456", "a-csrf-token-value"):
+        assert secret not in attempt.post_data
