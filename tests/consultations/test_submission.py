@@ -1,16 +1,20 @@
 """Sending the form: the redirect, the thanks page, the one-time token, spam and privacy."""
 
+import json
 import logging
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from consultations import views
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest, SpamReason, Status
+from consultations.views import SUBMITTED_COOKIE
 from portland_site.clinic import ClinicHours
 from tests.consultations.conftest import FORM_URL, THANKS_URL, opened_form_token, soup, valid_answers
 
@@ -81,9 +85,31 @@ def test_form_and_thanks_pages_are_never_stored_by_browsers_or_proxies(client):
     assert no_store(client.get(THANKS_URL))
 
 
-def test_only_the_form_sets_cookies(client):
+def test_only_the_form_sets_cookies_and_the_thanks_page_alone_gets_the_reference_back(client):
     assert set(client.get(FORM_URL).cookies) == {"csrftoken"}
-    assert "sessionid" in client.post(FORM_URL, valid_answers()).cookies
+    cookies = client.post(FORM_URL, valid_answers(name="Zoë", phone="207-555-0187")).cookies
+    assert set(cookies) == {SUBMITTED_COOKIE}
+    sent = cookies[SUBMITTED_COOKIE]
+    assert (sent["path"], sent["samesite"], sent["max-age"]) == (THANKS_URL, "Lax", 24 * 60 * 60)
+    assert sent["httponly"] and sent["secure"]
+    # Signed, not secret: it holds the reference and the time sent, nothing personal.
+    payload = json.loads(signing.b64_decode(sent.value.split(":")[0].encode()))
+    assert set(payload) == {"reference", "at"}
+    assert payload["reference"] == ConsultationRequest.objects.get().reference
+
+
+@pytest.mark.parametrize("tamper", ["forged", "altered", "expired"])
+def test_a_forged_altered_or_expired_thanks_cookie_shows_the_general_thank_you(client, monkeypatch, tamper):
+    client.post(FORM_URL, valid_answers())
+    if tamper == "forged":
+        client.cookies[SUBMITTED_COOKIE] = signing.dumps({"reference": "AAAAAAAA", "at": "2026-01-01T00:00:00"})
+    elif tamper == "altered":
+        value = client.cookies[SUBMITTED_COOKIE].value
+        client.cookies[SUBMITTED_COOKIE] = "x" + value[1:]
+    else:
+        monkeypatch.setattr(views, "SUBMITTED_COOKIE_MAX_AGE", -1)
+    response = client.get(THANKS_URL)
+    assert response.status_code == 200 and reference_on(response) is None
 
 
 def test_a_form_without_a_csrf_token_is_refused():
