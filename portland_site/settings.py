@@ -239,9 +239,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
-# Staff sessions end after 30 minutes without a staff page view and when the browser closes (staff.sessions).
-SESSION_ENGINE = "staff.sessions"
-STAFF_SESSION_IDLE_SECONDS = 30 * 60
+# Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)
+# and when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,

@@ -25,8 +25,9 @@ class StaffAdminSite(AdminSite):
 
         @functools.wraps(checked)
         def renewing_session(request, *args, **kwargs):
-            # Saving the session moves its expiry STAFF_SESSION_IDLE_SECONDS ahead (staff.sessions): staff are
-            # signed out after that long idle. Only staff pages do this; public pages never write a staff session.
+            # Saving the session moves its expiry SESSION_COOKIE_AGE ahead: staff are signed out after that long
+            # idle. Only staff pages do this (not SESSION_SAVE_EVERY_REQUEST): cacheable public pages must never
+            # send a staff member's session cookie.
             request.session.modified = True
             return checked(request, *args, **kwargs)
 
