@@ -4,6 +4,7 @@ Everything comes from environment variables (see .env.example). Development defa
 DJANGO_DEBUG is on; with it off, a missing or weak secret key or empty allowed hosts stops start-up.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -53,7 +54,7 @@ if not ALLOWED_HOSTS:
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "staff.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,10 +65,14 @@ INSTALLED_APPS = [
     "csp",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "pages",
     "consultations",
+    "staff",
 ]
 
 MIDDLEWARE = [
@@ -79,8 +84,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portland_site.urls"
@@ -236,6 +244,35 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Staff sign-in (see "Staff sign-in" in README.md).
+# Two-factor sign-in to the admin: a code from an authenticator app (TOTP) after the password. Always on in
+# production; off by default with DJANGO_DEBUG so that the `make run` demo login works without a device.
+ADMIN_TWO_FACTOR = env.bool("ADMIN_TWO_FACTOR", default=not DEBUG)
+if not DEBUG and not ADMIN_TWO_FACTOR:
+    _refuse("ADMIN_TWO_FACTOR", "is off and DJANGO_DEBUG is off; two-factor sign-in is required in production")
+OTP_TOTP_ISSUER = CLINIC_NAME
+# Whoever sees a device's secret can make its codes: the admin never shows it once the device exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed sign-ins for one username from one address lock that pair out for an hour. Attempts live in the
+# database so that every web host sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+# Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
+# Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)
+# and when the browser closes.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,

@@ -51,6 +51,7 @@ def test_production_settings_start():
         ("DJANGO_ALLOWED_HOSTS", None, "DJANGO_ALLOWED_HOSTS is empty"),
         ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS is empty"),
         ("CLINIC_HOURS", "weekdays", "CLINIC_HOURS is not valid"),
+        ("ADMIN_TWO_FACTOR", "0", "ADMIN_TWO_FACTOR is off and DJANGO_DEBUG is off"),
     ],
 )
 def test_insecure_production_configuration_stops_start_up(variable, value, message):
@@ -63,6 +64,20 @@ def test_insecure_production_configuration_stops_start_up(variable, value, messa
 def test_debug_has_development_defaults():
     result = run_django(SETUP, DJANGO_DEBUG="1", DJANGO_SECRET_KEY=None, DJANGO_ALLOWED_HOSTS=None)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("debug", "two_factor", "expected"),
+    [("0", None, "True"), ("1", None, "False"), ("1", "1", "True")],
+)
+def test_two_factor_sign_in_is_on_in_production_and_can_be_tried_in_development(debug, two_factor, expected):
+    result = run_django(
+        ["-c", "from django.conf import settings; print(settings.ADMIN_TWO_FACTOR)"],
+        DJANGO_DEBUG=debug,
+        ADMIN_TWO_FACTOR=two_factor,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def test_check_deploy_is_clean_with_production_variables():

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from consultations.models import ConsultationRequest, SpamReason, Status
+from tests.conftest import sign_in_staff
 from tests.consultations.conftest import stored_request
 
 pytestmark = pytest.mark.django_db
@@ -11,8 +12,7 @@ ADMIN = "/admin/consultations/consultationrequest/"
 @pytest.fixture
 def staff_client(client):
     user = get_user_model().objects.create_superuser("manager", "manager@example.org", "a-long-test-password")
-    client.force_login(user)
-    return client
+    return sign_in_staff(client, user)
 
 
 def test_staff_see_the_queue_spam_included(staff_client):

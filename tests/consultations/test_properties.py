@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest
+from tests.conftest import sign_in_staff
 from tests.consultations.conftest import FORM_URL, opened_form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +101,9 @@ def test_whatever_is_stored_is_shown_escaped_in_the_admin(settings, message, ema
     response = Client().post(FORM_URL, valid_answers(message=message, email=email, name=name))
     assume(response.status_code == 303)  # refused by validation: nothing stored, nothing to show
     stored = ConsultationRequest.objects.latest("created_at")
-    staff = Client()
-    staff.force_login(get_user_model().objects.get_or_create(username="staff", is_staff=True, is_superuser=True)[0])
+    staff = sign_in_staff(
+        Client(), get_user_model().objects.get_or_create(username="staff", is_staff=True, is_superuser=True)[0]
+    )
     detail = staff.get(f"/admin/consultations/consultationrequest/{stored.pk}/change/").content.decode()
     listing = staff.get("/admin/consultations/consultationrequest/").content.decode()
     for value in (stored.message, stored.email):

@@ -1,0 +1,117 @@
+"""Admin sign-in needs a password and a code from an authenticator app whenever DJANGO_DEBUG is off."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.staff.conftest import current_code
+
+
+def errors(response) -> str:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return " ".join(note.get_text(" ", strip=True) for note in soup.select(".errornote, .errorlist"))
+
+
+def test_the_test_settings_are_production_settings_with_two_factor_on():
+    assert not settings.DEBUG
+    assert settings.ADMIN_TWO_FACTOR
+
+
+def test_sign_in_form_asks_for_the_code(client, db):
+    response = client.get(reverse("admin:login"))
+    soup = BeautifulSoup(response.content, "html.parser")
+    code = soup.select_one("input[name=otp_token]")
+    assert code["autocomplete"] == "one-time-code"
+    assert code["inputmode"] == "numeric"
+    assert soup.find("label", attrs={"for": code["id"]}).get_text(strip=True).startswith("Code from your authenticator")
+    assert not soup.select("[style], style, script:not([src])")
+
+
+def test_password_alone_does_not_get_in(client, device, sign_in):
+    response = sign_in()
+    assert response.status_code == 200
+    assert "Enter the 6-digit code from your authenticator app." in errors(response)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_password_and_current_code_get_in(client, device, sign_in):
+    response = sign_in(code=current_code(device))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_wrong_code_does_not_get_in(client, device, sign_in):
+    wrong = f"{(int(current_code(device)) + 1) % 1_000_000:06d}"
+    response = sign_in(code=wrong)
+    assert response.status_code == 200
+    assert "That code is not right or has expired." in errors(response)
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_right_code_with_wrong_password_does_not_get_in(client, device, sign_in):
+    response = sign_in(password="not the password", code=current_code(device))
+    assert response.status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_account_without_an_authenticator_is_told_what_to_do(sign_in, staff_user):
+    response = sign_in(code="123456")
+    assert response.status_code == 200
+    assert "no authenticator app set up yet" in errors(response)
+
+
+def test_unconfirmed_or_other_users_devices_do_not_count(sign_in, staff_user, django_user_model):
+    TOTPDevice.objects.create(user=staff_user, name="half set up", confirmed=False)
+    bob = django_user_model.objects.create_user("bob", password="another long password", is_staff=True)
+    bobs = TOTPDevice.objects.create(user=bob, name="Bob's phone", confirmed=True)
+    response = sign_in(code=current_code(bobs), otp_device=bobs.persistent_id)
+    assert response.status_code == 200
+
+
+def test_staff_with_two_authenticators_choose_one(client, staff_user, sign_in):
+    phone = TOTPDevice.objects.create(user=staff_user, name="Phone", confirmed=True)
+    TOTPDevice.objects.create(user=staff_user, name="Tablet", confirmed=True)
+    response = sign_in(code=current_code(phone))
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    choices = [option.get_text() for option in soup.select("select[name=otp_device] option")]
+    assert choices == ["---------", "Phone", "Tablet"]
+
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "alice", "password": "correct horse battery staple", "otp_device": phone.persistent_id,
+         "otp_token": current_code(phone)},
+    )
+    assert response.status_code == 302
+
+
+def test_signed_in_without_a_code_is_treated_as_not_staff(client, staff_user):
+    client.force_login(staff_user)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_admin_client_fixture_is_past_two_factor(admin_client):
+    assert admin_client.get(reverse("admin:index")).status_code == 200
+
+
+@pytest.mark.usefixtures("staff_user")
+def test_with_two_factor_off_the_password_is_enough(client, sign_in, settings):
+    settings.ADMIN_TWO_FACTOR = False
+    assert "otp_token" not in client.get(reverse("admin:login")).content.decode()
+    response = sign_in()
+    assert response.status_code == 302
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_admin_never_shows_an_authenticators_secret(admin_client, device):
+    change = admin_client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert change.status_code == 200
+    assert device.key not in change.content.decode()
+    assert 'name="key"' not in change.content.decode()
+    config = admin_client.get(reverse("admin:otp_totp_totpdevice_config", args=[device.pk]))
+    assert config.status_code == 403
