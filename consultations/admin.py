@@ -250,7 +250,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="overdue")
     def overdue(self, obj: ConsultationRequest) -> str:
         # Words, not only colour, so that it reads in any display and to a screen reader.
-        return format_html('<strong class="triage-overdue">Overdue</strong>') if obj.is_overdue else ""
+        return format_html('<strong class="triage-overdue">{}</strong>', "Overdue") if obj.is_overdue else ""
 
     @admin.display(description="phone")
     def phone_link(self, obj: ConsultationRequest) -> str:
