@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from consultations import services
+from consultations.forms import DEFAULT_PHONE_REGION
 from consultations.models import (
     AuditEntry,
     CallAttempt,
@@ -27,8 +28,6 @@ from consultations.models import (
 )
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
-# Staff type numbers as people say them; most are North American, like the form's default.
-_SEARCH_PHONE_REGION = "US"
 
 
 def _clinic_time(moment) -> str:
@@ -36,8 +35,9 @@ def _clinic_time(moment) -> str:
 
 
 def _e164(text: str) -> str | None:
+    """A phone number typed in any format, as stored (E.164); None when it cannot be one."""
     try:
-        number = phonenumbers.parse(text, _SEARCH_PHONE_REGION)
+        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_possible_number(number):
@@ -160,6 +160,9 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["assigned_to"]
     ordering = ["created_at"]
+    # A working page, and no second count of the whole table under every filtered page (see docs/performance.md).
+    list_per_page = 50
+    show_full_result_count = False
     search_fields = ["name"]  # shows the search box; get_search_results does the matching
     search_help_text = "Reference (with or without the dash), name, or phone number in any format."
     actions = [

@@ -5,6 +5,24 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# Staff search names with icontains, which PostgreSQL runs as UPPER(name) LIKE '%...%': only a trigram index
+# serves that. PostgreSQL only (pg_trgm is a trusted extension from version 13); SQLite scans, which is fine there.
+NAME_SEARCH_INDEX = "consultation_name_search"
+
+
+def add_name_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        schema_editor.execute(
+            f"CREATE INDEX {NAME_SEARCH_INDEX} ON consultations_consultationrequest "
+            "USING gin (UPPER(name::text) gin_trgm_ops)"
+        )
+
+
+def drop_name_search_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"DROP INDEX IF EXISTS {NAME_SEARCH_INDEX}")
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -225,4 +243,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.RunPython(add_name_search_index, drop_name_search_index),
     ]
