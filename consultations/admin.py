@@ -8,6 +8,7 @@ import re
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -31,7 +32,12 @@ _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 
 
 def _clinic_time(moment) -> str:
-    return f"{timezone.localtime(moment):%b %-d, %Y, %-I:%M %p}" if moment else "—"
+    """In the clinic's time zone (Django's TIME_ZONE), with the year only when it is not this year."""
+    if not moment:
+        return "—"
+    local = timezone.localtime(moment)
+    year = "" if local.year == timezone.localdate().year else f", {local.year}"
+    return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
 
 
 def _e164(text: str) -> str | None:
@@ -150,12 +156,12 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     list_display = [
         "reference_display",
         "received",
+        "overdue",  # beside the age it follows from, where it cannot scroll out of sight
         "status",
         "assigned_to",
         "best_times",
-        "voicemail_ok",
+        "voicemail",
         "call_attempts",
-        "overdue",
     ]
     list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["assigned_to"]
@@ -218,6 +224,11 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_triage_figures()
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assigned_to":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -239,12 +250,18 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     @admin.display(description="received", ordering="created_at")
     def received(self, obj: ConsultationRequest) -> str:
         return format_html(
-            '{}<br><span class="triage-age">{} ago</span>', _clinic_time(obj.created_at), timesince(obj.created_at)
+            '{}<br><span class="triage-age">{} ago</span>',
+            _clinic_time(obj.created_at),
+            timesince(obj.created_at, depth=1),
         )
 
     @admin.display(description="best times")
     def best_times(self, obj: ConsultationRequest) -> str:
         return ", ".join(time.label.removeprefix("Weekday ") for time in obj.call_times)
+
+    @admin.display(description="voicemail OK", boolean=True, ordering="voicemail_ok")
+    def voicemail(self, obj: ConsultationRequest) -> bool:
+        return obj.voicemail_ok
 
     @admin.display(description="calls", ordering="call_attempt_count")
     def call_attempts(self, obj: ConsultationRequest) -> int:

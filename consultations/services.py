@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -289,7 +289,7 @@ def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[Consu
         "closed or not a fit": ConsultationRequest.objects.filter(
             status__in=_CLOSED_STATUSES, closed_at__lt=closed_before
         ),
-        "spam": ConsultationRequest.objects.filter(Q(status=Status.SPAM) & Q(created_at__lt=spam_before)),
+        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, created_at__lt=spam_before),
     }
 
 

@@ -13,13 +13,11 @@ ROLE_PERMISSIONS = {
         _REQUEST: ["view", "change"],
         "callattempt": ["view", "add"],
         "note": ["view", "add"],
-        "statuschange": ["view"],
     },
     CLINIC_MANAGER: {
         _REQUEST: ["view", "change", "delete", "export", "erase"],
         "callattempt": ["view", "add"],
         "note": ["view", "add"],
-        "statuschange": ["view"],
         "auditentry": ["view"],
     },
 }

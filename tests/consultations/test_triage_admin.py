@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -65,6 +66,23 @@ def act(client, action: str, *requests: ConsultationRequest, **extra):
 
 
 # Who may see what
+
+
+def test_the_roles_have_exactly_their_permissions():
+    def codenames(role):
+        return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
+
+    handling = {"view_callattempt", "add_callattempt", "view_note", "add_note"}
+    assert codenames("Intake staff") == {"view_consultationrequest", "change_consultationrequest", *handling}
+    assert codenames("Clinic manager") == {
+        "view_consultationrequest",
+        "change_consultationrequest",
+        "delete_consultationrequest",
+        "export_consultationrequest",
+        "erase_consultationrequest",
+        "view_auditentry",
+        *handling,
+    }
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
@@ -283,6 +301,16 @@ def test_staff_change_status_and_assignment_on_the_page_through_the_service(inta
     assert (step.from_status, step.to_status, step.changed_by) == (Status.NEW, Status.CONSULTATION_SCHEDULED, intake)
     changes = AuditEntry.objects.filter(action=AuditAction.CHANGED).values_list("detail", flat=True)
     assert set(changes) == {"assigned to intake", "status: New → Consultation scheduled"}
+
+
+def test_requests_can_be_assigned_to_active_staff_only(intake_client, intake):
+    former = staff_member("former", "Intake staff")
+    former.is_active = False
+    former.save()
+    staff_member("not-staff", is_staff=False)
+    page = BeautifulSoup(intake_client.get(change_url(stored_request())).content, "html.parser")
+    choices = [option.get_text() for option in page.select("select#id_assigned_to option") if option["value"]]
+    assert choices == ["intake"]
 
 
 def test_staff_add_a_call_attempt_and_a_note_on_the_page(intake_client, intake):
