@@ -205,7 +205,7 @@ class CallAttempt(models.Model):
 
     def __str__(self) -> str:
         # Never the note: this string reaches admin history.
-        return f"call attempt {self.pk}"
+        return f"#{self.pk}"
 
 
 class Note(models.Model):
@@ -220,7 +220,8 @@ class Note(models.Model):
         ordering = ["written_at"]
 
     def __str__(self) -> str:
-        return f"note {self.pk}"
+        # Never the text: this string reaches admin history.
+        return f"#{self.pk}"
 
 
 class StatusChange(models.Model):
