@@ -112,6 +112,12 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReceivedFilter(admin.DateFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "received"
+
+
 class CallAttemptInline(admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
@@ -163,7 +169,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "voicemail",
         "call_attempts",
     ]
-    list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", admin.DateFieldListFilter)]
+    list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", ReceivedFilter)]
     list_select_related = ["assigned_to"]
     ordering = ["created_at"]
     # A working page, and no second count of the whole table under every filtered page (see docs/performance.md).
