@@ -342,7 +342,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 consultation_request=obj, assignee=form.cleaned_data["assigned_to"], by=request.user
             )
         if "status" in form.changed_data:
-            obj.status = form.initial["status"]
             services.change_status(consultation_request=obj, status=form.cleaned_data["status"], by=request.user)
 
     def save_formset(self, request, form, formset, change):

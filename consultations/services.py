@@ -168,10 +168,17 @@ def change_status(
     for the system (the form itself).
     """
     now = now or timezone.now()
-    previous = consultation_request.status
+    # From the locked row, not the instance: two staff may act on the same request at once.
+    stored = (
+        ConsultationRequest.objects.select_for_update()
+        .only("status", "first_contacted_at")
+        .get(pk=consultation_request.pk)
+    )
+    previous = stored.status
     if previous == status:
         return consultation_request
     consultation_request.status = status
+    consultation_request.first_contacted_at = stored.first_contacted_at
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:

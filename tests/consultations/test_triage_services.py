@@ -72,6 +72,17 @@ def test_reopening_clears_closed_at_but_keeps_first_contact(intake):
     assert request.first_contacted_at == at(7, 10)
 
 
+def test_the_timeline_starts_from_the_stored_status_not_a_stale_copy(intake, manager):
+    request = stored_request()
+    stale = ConsultationRequest.objects.get(pk=request.pk)
+    change_status(consultation_request=request, status=Status.ATTEMPTING_CONTACT, by=manager, now=at(7, 10))
+    change_status(consultation_request=stale, status=Status.CLOSED, by=intake, now=at(7, 11))
+    last = request.status_changes.last()
+    assert (last.from_status, last.to_status) == (Status.ATTEMPTING_CONTACT, Status.CLOSED)
+    stale.refresh_from_db()
+    assert stale.first_contacted_at == at(7, 10), "the first contact is kept"
+
+
 def test_the_same_status_again_records_nothing(intake):
     request = stored_request()
     change_status(consultation_request=request, status=Status.NEW, by=intake)
