@@ -32,7 +32,7 @@ run: install
 	$(BIN)/python manage.py load_demo_data
 	@echo ""
 	@echo "  The site:  http://$(HOST):$(PORT)/"
-	@echo "  Staff:     http://$(HOST):$(PORT)/$${ADMIN_URL:-admin/}  (demo login above)"
+	@echo "  Staff:     http://$(HOST):$(PORT)/$${ADMIN_URL:-admin/}  (demo logins above)"
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(PORT)

@@ -1,9 +1,14 @@
 """Call-back requests: what a person sent through the form, and where staff are with it."""
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import phonenumbers
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 
 class Status(models.TextChoices):
@@ -33,6 +38,48 @@ class RequestFor(models.TextChoices):
 class SpamReason(models.TextChoices):
     HONEYPOT = "honeypot", "Filled in the field hidden from people"
     TOO_FAST = "too_fast", "Sent less than 3 seconds after the form was opened"
+
+
+def overdue_since(now: datetime | None = None) -> datetime:
+    """Requests still new that arrived at or before this moment are overdue.
+
+    Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time.
+    """
+    now = (now or timezone.now()).astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE))
+    return settings.CLINIC_OPENING_HOURS.subtract_business_hours(
+        now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
+    )
+
+
+def _overdue(now: datetime | None) -> Q:
+    return Q(status=Status.NEW, created_at__lte=overdue_since(now))
+
+
+class ConsultationRequestQuerySet(models.QuerySet):
+    def open(self) -> "ConsultationRequestQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
+        """The one definition of overdue (the queue, the dashboard and the staff digest all use it)."""
+        return self.filter(_overdue(now))
+
+    def not_overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
+        return self.exclude(_overdue(now))
+
+    def with_triage_figures(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
+        """Adds `is_overdue` and `call_attempt_count`, so that a list of requests costs one query."""
+        # A subquery rather than a join and GROUP BY: the database counts only for the rows on the page.
+        attempts = (
+            CallAttempt.objects.filter(consultation_request=OuterRef("pk"))
+            .order_by()
+            .values("consultation_request")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            is_overdue=Case(When(_overdue(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
+            call_attempt_count=Coalesce(Subquery(attempts), 0),
+        )
 
 
 def grouped_reference(reference: str) -> str:
@@ -69,9 +116,17 @@ class ConsultationRequest(models.Model):
     )
     # The form's one-time token: a second POST of the same form finds the first request instead of a new one.
     submission_token = models.CharField(max_length=64, unique=True, editable=False)
+    # Set when a manager erased the personal fields at the person's request.
+    erased_at = models.DateTimeField("personal data erased at", null=True, blank=True, editable=False)
+
+    objects = ConsultationRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [
+            ("export_consultationrequest", "Can export call-back requests as CSV"),
+            ("erase_consultationrequest", "Can erase the personal data of a call-back request"),
+        ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="consultation_triage_queue"),
             models.Index(fields=["phone", "created_at"], name="consultation_phone_recent"),
@@ -103,6 +158,8 @@ class ConsultationRequest(models.Model):
     @property
     def phone_display(self) -> str:
         """National format for North American (+1) numbers, international format (with +) for others."""
+        if not self.phone:
+            return ""
         number = phonenumbers.parse(self.phone)
         style = (
             phonenumbers.PhoneNumberFormat.NATIONAL
@@ -119,3 +176,108 @@ class ConsultationRequest(models.Model):
             (CallTime.EVENINGS, self.call_evenings),
         )
         return [time for time, wanted in chosen if wanted]
+
+
+class CallOutcome(models.TextChoices):
+    REACHED = "reached", "Reached"
+    LEFT_VOICEMAIL = "left_voicemail", "Left voicemail"
+    NO_ANSWER = "no_answer", "No answer"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+    DECLINED = "declined", "Declined"
+
+
+class CallAttempt(models.Model):
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts"
+    )
+    attempted_at = models.DateTimeField("when", default=timezone.now)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="who"
+    )
+    outcome = models.CharField(max_length=16, choices=CallOutcome.choices)
+    note = models.CharField("short note", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["attempted_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__in=CallOutcome.values), name="call_attempt_outcome_valid"),
+        ]
+
+    def __str__(self) -> str:
+        # Never the note: this string reaches admin history.
+        return f"#{self.pk}"
+
+
+class Note(models.Model):
+    """An internal note by staff; never shown to the person."""
+
+    consultation_request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    written_at = models.DateTimeField(default=timezone.now, editable=False)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = models.TextField(max_length=2000)
+
+    class Meta:
+        ordering = ["written_at"]
+
+    def __str__(self) -> str:
+        # Never the text: this string reaches admin history.
+        return f"#{self.pk}"
+
+
+class StatusChange(models.Model):
+    """One step of a request's timeline, written only by services.change_status."""
+
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    from_status = models.CharField(max_length=24, choices=Status.choices)
+    to_status = models.CharField(max_length=24, choices=Status.choices)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=Status.values) & Q(to_status__in=Status.values),
+                name="status_change_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    CHANGED = "changed", "Changed"
+    EXPORTED = "exported", "Exported"
+    ERASED = "erased", "Erased personal data"
+    DELETED = "deleted", "Deleted"
+    PURGED = "purged", "Purged (retention)"
+
+
+class AuditEntry(models.Model):
+    """Append-only: who did what to which requests. Never holds personal values, only references and field names.
+
+    References are kept as text, not foreign keys, so that the trail outlives deleted and purged requests.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="who"
+    )
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    references = models.TextField(help_text="The requests concerned, by reference, separated by spaces.")
+    row_count = models.PositiveIntegerField("how many")
+    detail = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=AuditAction.values), name="audit_entry_action_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.row_count} at {self.at:%Y-%m-%d %H:%M}"

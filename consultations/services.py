@@ -2,16 +2,32 @@
 
 import logging
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.models import OPEN_STATUSES, CallTime, ConsultationRequest, RequestFor, SpamReason, Status
+from consultations.export import requests_as_csv
+from consultations.models import (
+    OPEN_STATUSES,
+    AuditAction,
+    AuditEntry,
+    CallAttempt,
+    CallOutcome,
+    CallTime,
+    ConsultationRequest,
+    Note,
+    RequestFor,
+    SpamReason,
+    Status,
+    StatusChange,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -113,24 +129,195 @@ def submit_request(
     return consultation_request
 
 
-def change_status(
-    *, consultation_request: ConsultationRequest, status: Status, now: datetime | None = None
-) -> ConsultationRequest:
-    """Move a request to `status`.
+def record_audit(
+    *,
+    actor: AbstractBaseUser | None,
+    action: AuditAction,
+    consultation_requests: Iterable[ConsultationRequest],
+    detail: str = "",
+    now: datetime | None = None,
+) -> AuditEntry:
+    """Append one entry to the audit trail. `detail` names fields and statuses, never personal values."""
+    references = [consultation_request.reference_display for consultation_request in consultation_requests]
+    return AuditEntry.objects.create(
+        at=now or timezone.now(),
+        actor=actor,
+        action=action,
+        references=" ".join(references),
+        row_count=len(references),
+        detail=detail,
+    )
 
-    The first move away from new (other than to spam) is when staff first reached out; closed and not a fit
-    are closings, and any other status reopens the request.
+
+def record_view(*, consultation_request: ConsultationRequest, by: AbstractBaseUser) -> AuditEntry:
+    return record_audit(actor=by, action=AuditAction.VIEWED, consultation_requests=[consultation_request])
+
+
+@transaction.atomic
+def change_status(
+    *,
+    consultation_request: ConsultationRequest,
+    status: Status,
+    by: AbstractBaseUser | None = None,
+    now: datetime | None = None,
+) -> ConsultationRequest:
+    """Move a request to `status`, and record the step on its timeline and in the audit trail.
+
+    The one way a status changes. The first move away from new (other than to spam) is when staff first
+    reached out; closed and not a fit are closings, and any other status reopens the request. `by` is None
+    for the system (the form itself).
     """
     now = now or timezone.now()
+    # From the locked row, not the instance: two staff may act on the same request at once.
+    stored = (
+        ConsultationRequest.objects.select_for_update()
+        .only("status", "first_contacted_at")
+        .get(pk=consultation_request.pk)
+    )
+    previous = stored.status
+    if previous == status:
+        return consultation_request
     consultation_request.status = status
+    consultation_request.first_contacted_at = stored.first_contacted_at
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:
             consultation_request.first_contacted_at = now
     consultation_request.closed_at = now if status in _CLOSED_STATUSES else None
     consultation_request.save(update_fields=["status", "spam_reason", "first_contacted_at", "closed_at"])
+    StatusChange.objects.create(
+        consultation_request=consultation_request, changed_at=now, changed_by=by, from_status=previous, to_status=status
+    )
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=[consultation_request],
+        detail=f"status: {Status(previous).label} → {Status(status).label}",
+        now=now,
+    )
     logger.info("Call-back request %s is now %s", consultation_request, status)
     return consultation_request
+
+
+@transaction.atomic
+def assign_request(
+    *, consultation_request: ConsultationRequest, assignee: AbstractBaseUser | None, by: AbstractBaseUser
+) -> ConsultationRequest:
+    """Give a request to one member of staff (None: to nobody)."""
+    consultation_request.assigned_to = assignee
+    consultation_request.save(update_fields=["assigned_to"])
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=[consultation_request],
+        detail=f"assigned to {assignee.get_username()}" if assignee else "unassigned",
+    )
+    return consultation_request
+
+
+@transaction.atomic
+def record_call_attempt(
+    *,
+    consultation_request: ConsultationRequest,
+    by: AbstractBaseUser,
+    outcome: CallOutcome,
+    note: str = "",
+    attempted_at: datetime | None = None,
+) -> CallAttempt:
+    """Record one call to the person. The first call on a new request means staff are attempting contact."""
+    attempt = CallAttempt.objects.create(
+        consultation_request=consultation_request,
+        attempted_at=attempted_at or timezone.now(),
+        made_by=by,
+        outcome=outcome,
+        note=note,
+    )
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=[consultation_request],
+        detail=f"call attempt: {CallOutcome(outcome).label}",
+    )
+    if consultation_request.status == Status.NEW:
+        change_status(
+            consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by, now=attempt.attempted_at
+        )
+    return attempt
+
+
+@transaction.atomic
+def add_note(*, consultation_request: ConsultationRequest, by: AbstractBaseUser, text: str) -> Note:
+    note = Note.objects.create(consultation_request=consultation_request, author=by, text=text)
+    record_audit(actor=by, action=AuditAction.CHANGED, consultation_requests=[consultation_request], detail="note")
+    return note
+
+
+@transaction.atomic
+def export_requests(*, consultation_requests: QuerySet[ConsultationRequest], by: AbstractBaseUser) -> str:
+    """The requests as CSV text, with the export itself in the audit trail (who, when, which rows, how many)."""
+    rows = list(consultation_requests)
+    record_audit(actor=by, action=AuditAction.EXPORTED, consultation_requests=rows, detail="CSV")
+    return requests_as_csv(rows)
+
+
+@transaction.atomic
+def erase_personal_data(
+    *, consultation_request: ConsultationRequest, by: AbstractBaseUser, now: datetime | None = None
+) -> ConsultationRequest:
+    """Blank what identifies the person, at their request; keep the reference, dates, statuses and audit trail.
+
+    Best call times and the voicemail answer stay: they identify no one and the request's constraints need them.
+    """
+    now = now or timezone.now()
+    consultation_request.name = ""
+    consultation_request.phone = ""
+    consultation_request.email = ""
+    consultation_request.message = ""
+    consultation_request.erased_at = now
+    consultation_request.save(update_fields=["name", "phone", "email", "message", "erased_at"])
+    # Staff may have written the person's details into notes too.
+    consultation_request.notes.update(text="")
+    consultation_request.call_attempts.update(note="")
+    record_audit(actor=by, action=AuditAction.ERASED, consultation_requests=[consultation_request], now=now)
+    logger.info("Call-back request %s: personal data erased", consultation_request)
+    return consultation_request
+
+
+@transaction.atomic
+def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by: AbstractBaseUser) -> int:
+    rows = list(consultation_requests)
+    record_audit(actor=by, action=AuditAction.DELETED, consultation_requests=rows)
+    consultation_requests.delete()
+    return len(rows)
+
+
+def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam received SPAM_RETENTION_DAYS ago."""
+    now = now or timezone.now()
+    closed_before = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
+    spam_before = now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS)
+    return {
+        "closed or not a fit": ConsultationRequest.objects.filter(
+            status__in=_CLOSED_STATUSES, closed_at__lt=closed_before
+        ),
+        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, created_at__lt=spam_before),
+    }
+
+
+@transaction.atomic
+def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dict[str, int]:
+    """Delete requests past retention (or only count them), with one audit entry; returns counts per kind."""
+    counts = {}
+    for kind, queryset in expired_requests(now=now).items():
+        if dry_run:
+            counts[kind] = queryset.count()
+            continue
+        rows = list(queryset.only("pk", "reference"))
+        counts[kind] = len(rows)
+        if rows:
+            record_audit(actor=None, action=AuditAction.PURGED, consultation_requests=rows, detail=kind, now=now)
+            queryset.delete()
+    return counts
 
 
 def expected_call_by(*, submitted_at: datetime) -> datetime:

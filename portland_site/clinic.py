@@ -79,6 +79,24 @@ class ClinicHours:
                     remaining -= closes - begin
             day += timedelta(days=1)
 
+    def subtract_business_hours(self, end: datetime, duration: timedelta) -> datetime:
+        """The latest moment from which `duration` of opening time has passed by `end`: `add_business_hours` undone.
+
+        Anything that started at or before the answer has had `duration` of opening time by `end`.
+        """
+        remaining = duration
+        day = end.date()
+        while True:
+            hours = self.days.get(day.weekday())
+            if hours:
+                opens, closes = (datetime.combine(day, moment, tzinfo=end.tzinfo) for moment in hours)
+                finish = min(end, closes)
+                if finish > opens:
+                    if finish - remaining >= opens:
+                        return finish - remaining
+                    remaining -= finish - opens
+            day -= timedelta(days=1)
+
     def expected_by(self, start: datetime, duration: timedelta) -> datetime:
         """`add_business_hours`, rounded up to a whole hour so that a promise reads simply, but never past closing."""
         due = self.add_business_hours(start, duration)

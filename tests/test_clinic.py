@@ -100,3 +100,19 @@ def test_a_deadline_a_week_or_more_away_names_the_date():
     due = once_a_week.expected_by(at(7, 9, 30), timedelta(hours=1))
     assert due == at(14, 10)
     assert by_when(due, at(7, 9, 30)) == "by 10 am on Monday, December 14"
+
+
+@pytest.mark.parametrize(
+    ("end", "start"),
+    [
+        pytest.param(at(8, 15), at(8, 11), id="same-day"),
+        pytest.param(at(7, 11), at(4, 15), id="over-the-weekend"),
+        pytest.param(at(7, 13), at(7, 9), id="exactly-at-opening"),
+        pytest.param(at(7, 20), at(7, 13), id="after-closing-counts-from-closing"),
+        pytest.param(at(6, 12), at(4, 13), id="sunday-counts-from-friday-closing"),
+    ],
+)
+def test_subtracting_business_hours_undoes_adding_them(end, start):
+    assert WEEKDAYS_9_TO_5.subtract_business_hours(end, FOUR_HOURS) == start
+    assert WEEKDAYS_9_TO_5.add_business_hours(start, FOUR_HOURS) <= end
+    assert WEEKDAYS_9_TO_5.add_business_hours(start + timedelta(minutes=1), FOUR_HOURS) > end

@@ -1,11 +1,16 @@
 import secrets
 from datetime import timedelta
 
+import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
 from django.utils import timezone
 
 from consultations.forms import FORM_TOKEN_FIELD, issue_form_token
 from consultations.services import submit_request
+from tests.conftest import sign_in_staff
 
 FORM_URL = "/request-a-call-back/"
 THANKS_URL = "/request-a-call-back/thanks/"
@@ -51,3 +56,37 @@ def stored_request(**overrides):
     }
     details.update(overrides)
     return submit_request(**details)
+
+
+ADMIN = "/admin/consultations/consultationrequest/"
+STAFF_PASSWORD = "a-long-test-password"  # noqa: S105
+
+
+def staff_member(username: str, *groups: str, is_staff: bool = True):
+    user = get_user_model().objects.create_user(username, f"{username}@example.org", STAFF_PASSWORD, is_staff=is_staff)
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def intake(db):
+    return staff_member("intake", "Intake staff")
+
+
+@pytest.fixture
+def manager(db):
+    return staff_member("manager", "Clinic manager")
+
+
+def signed_in(user) -> Client:
+    return sign_in_staff(Client(), user)
+
+
+@pytest.fixture
+def intake_client(intake):
+    return signed_in(intake)
+
+
+@pytest.fixture
+def manager_client(manager):
+    return signed_in(manager)

@@ -2,12 +2,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from consultations.management.commands.load_demo_data import DEMO_PASSWORD, DEMO_REQUESTS, DEMO_USERNAME
-from consultations.models import ConsultationRequest, Status
+from consultations.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
+from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
 
 
 def snapshot():
-    return sorted(ConsultationRequest.objects.values_list("reference", "status", "first_contacted_at", "closed_at"))
+    return (
+        sorted(ConsultationRequest.objects.values_list("reference", "status", "first_contacted_at", "closed_at")),
+        CallAttempt.objects.count(),
+        Note.objects.count(),
+        StatusChange.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 @pytest.mark.django_db
@@ -17,9 +23,11 @@ def test_demo_data_loads_twice_without_change(settings, capsys):
     first = snapshot()
     call_command("load_demo_data")
     assert snapshot() == first
-    user = get_user_model().objects.get(username=DEMO_USERNAME)
-    assert user.is_staff and user.check_password(DEMO_PASSWORD)
-    assert get_user_model().objects.count() == 1
+    for username, role in DEMO_LOGINS.items():
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and not user.is_superuser and user.check_password(DEMO_PASSWORD)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+    assert get_user_model().objects.count() == 2
     out = capsys.readouterr().out
     assert "already there" in out
     assert "Demo call-back requests: 0 created" in out
@@ -30,7 +38,7 @@ def test_demo_queue_has_every_status_a_duplicate_and_spam(settings):
     settings.DEBUG = True
     call_command("load_demo_data")
     requests = ConsultationRequest.objects.all()
-    assert requests.count() == len(DEMO_REQUESTS) == 12
+    assert requests.count() == len(DEMO_REQUESTS) == 14
     assert set(requests.values_list("status", flat=True)) == set(Status.values)
     duplicate = requests.get(duplicate_of__isnull=False)
     assert duplicate.phone == duplicate.duplicate_of.phone
@@ -48,3 +56,18 @@ def test_demo_data_refuses_production():
         call_command("load_demo_data")
     assert not get_user_model().objects.exists()
     assert not ConsultationRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_queue_shows_triage_at_work(settings):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    requests = ConsultationRequest.objects.all()
+    assert requests.overdue().count() >= 2
+    assert requests.filter(assigned_to__username="demo-intake").exists()
+    assert requests.filter(assigned_to__username="demo-manager").exists()
+    assert CallAttempt.objects.filter(made_by__isnull=False).count() >= 8
+    assert Note.objects.exists()
+    contacted = requests.exclude(status__in=[Status.NEW, Status.SPAM])
+    assert all(request.status_changes.filter(changed_by__isnull=False).exists() for request in contacted)
+    assert requests.get(status=Status.SPAM).status_changes.count() == 0

@@ -5,13 +5,17 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from consultations.models import CallTime, ConsultationRequest, RequestFor, SpamReason, Status
-from consultations.services import change_status, submit_request
+from consultations.models import CallOutcome, CallTime, ConsultationRequest, RequestFor, SpamReason, Status
+from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
 
-DEMO_USERNAME = "demo-manager"
+# One demo login per staff role (the groups come from a migration); both printed by `make run`.
+DEMO_INTAKE = "demo-intake"
+DEMO_MANAGER = "demo-manager"
+DEMO_LOGINS = {DEMO_INTAKE: "Intake staff", DEMO_MANAGER: "Clinic manager"}
 DEMO_PASSWORD = "demo-password-only-for-make-run"  # noqa: S105 (printed by make run; refused without DEBUG)
 
 
@@ -28,25 +32,40 @@ class DemoRequest:
     message: str = ""
     status: Status = Status.NEW
     spam_reason: SpamReason | str = ""
+    # How staff worked it: calls made, who has it, an internal note.
+    calls: tuple[CallOutcome, ...] = ()
+    assigned_to: str = ""
+    note: str = ""
 
 
 # Fictional people; 555-01xx numbers are reserved for fiction. Oldest first, so that duplicates find the original.
 DEMO_REQUESTS = (
     DemoRequest("demo-01", timedelta(days=60), "Priya", "+12075550109", (CallTime.MORNINGS,), True,
-                status=Status.CLOSED),
+                status=Status.CLOSED, calls=(CallOutcome.REACHED,), assigned_to=DEMO_MANAGER,
+                note="Consultation held; closed after it."),
     DemoRequest("demo-02", timedelta(days=40), "Tom", "+12075550108", (CallTime.AFTERNOONS,), False,
-                status=Status.CLOSED, message="Please call after 2 pm if you can."),
+                status=Status.CLOSED, message="Please call after 2 pm if you can.",
+                calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER, CallOutcome.DECLINED)),
     DemoRequest("demo-03", timedelta(days=20), "Dee", "+12075550107", (CallTime.EVENINGS,), True,
-                status=Status.NOT_A_FIT),
+                status=Status.NOT_A_FIT, calls=(CallOutcome.REACHED,), assigned_to=DEMO_INTAKE,
+                note="Looking for a residential programme; gave them the state helpline."),
     DemoRequest("demo-04", timedelta(days=9), "Zoë", "+12075550106", (CallTime.MORNINGS, CallTime.AFTERNOONS), True,
-                email="zoe@example.org", status=Status.CONSULTATION_SCHEDULED),
+                email="zoe@example.org", status=Status.CONSULTATION_SCHEDULED,
+                calls=(CallOutcome.LEFT_VOICEMAIL, CallOutcome.REACHED), assigned_to=DEMO_INTAKE,
+                note="Consultation booked for Thursday, 10 am."),
+    # New for days: overdue in the queue, one of them already taken by someone.
+    DemoRequest("demo-13", timedelta(days=5), "Chris", "+12075550110", (CallTime.MORNINGS,), True),
+    DemoRequest("demo-14", timedelta(days=4), "Robin", "+12075550111", (CallTime.AFTERNOONS,), False,
+                assigned_to=DEMO_INTAKE),
     DemoRequest("demo-05", timedelta(days=3), "Sam O'Brien", "+12075550105", (CallTime.AFTERNOONS,), False,
-                status=Status.CONSULTATION_SCHEDULED),
+                status=Status.CONSULTATION_SCHEDULED, calls=(CallOutcome.REACHED,), assigned_to=DEMO_MANAGER),
     DemoRequest("demo-06", timedelta(days=2), "Nguyễn", "+12075550104", (CallTime.EVENINGS,), False,
-                status=Status.ATTEMPTING_CONTACT),
+                status=Status.ATTEMPTING_CONTACT, calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER),
+                assigned_to=DEMO_INTAKE, note="No voicemail allowed; try after 6 pm."),
     DemoRequest("demo-07", timedelta(days=1), "Anne-Marie", "+12075550103", (CallTime.MORNINGS,), True,
                 request_for=RequestFor.SOMEONE_I_CARE_ABOUT, email="annemarie@example.org",
-                message="I am asking for my mother. She knows I am doing this.", status=Status.ATTEMPTING_CONTACT),
+                message="I am asking for my mother. She knows I am doing this.", status=Status.ATTEMPTING_CONTACT,
+                calls=(CallOutcome.LEFT_VOICEMAIL,)),
     # The same phone as demo-07 while that one is still open: stored, and linked to it as a duplicate.
     DemoRequest("demo-08", timedelta(hours=20), "Anne-Marie", "+12075550103", (CallTime.AFTERNOONS,), True,
                 request_for=RequestFor.SOMEONE_I_CARE_ABOUT),
@@ -58,29 +77,35 @@ DEMO_REQUESTS = (
                 message="Cheap followers, visit our website!", spam_reason=SpamReason.HONEYPOT),
     DemoRequest("demo-12", timedelta(hours=2), "Maria", "+12075550101", (CallTime.MORNINGS,), True),
 )
-# When staff moved each request on, after it arrived.
+# When staff first called, and when they moved each request on, after it arrived.
+_FIRST_CALL_AFTER = timedelta(hours=1)
+_BETWEEN_CALLS = timedelta(minutes=30)
 _HANDLED_AFTER = timedelta(hours=3)
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff login and a queue of demo call-back requests (development only)."
+    help = "Create the demo staff logins and a queue of demo call-back requests (development only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo data is for local development only: it needs DJANGO_DEBUG=1.")
-        user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        self.stdout.write(
-            f"Demo staff login ({'created' if created else 'already there'}): "
-            f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
-        )
-        self.stdout.write(f"Demo call-back requests: {self._load_requests()} created")
+        users = {}
+        for username, role in DEMO_LOGINS.items():
+            user, created = get_user_model().objects.update_or_create(
+                username=username, defaults={"is_staff": True, "is_superuser": False}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            user.groups.set([Group.objects.get(name=role)])
+            users[username] = user
+            self.stdout.write(
+                f"Demo staff login, {role} ({'created' if created else 'already there'}): "
+                f"{username} / {DEMO_PASSWORD}"
+            )
+        self.stdout.write(f"Demo call-back requests: {self._load_requests(users)} created")
 
-    def _load_requests(self) -> int:
+    def _load_requests(self, users: dict) -> int:
         now = timezone.now()
         existing = set(
             ConsultationRequest.objects.filter(
@@ -104,9 +129,25 @@ class Command(BaseCommand):
                 spam_reason=demo.spam_reason,
                 now=arrived,
             )
-            if demo.status != Status.NEW:
-                change_status(
-                    consultation_request=consultation_request, status=demo.status, now=arrived + _HANDLED_AFTER
+            staff = users[demo.assigned_to or DEMO_INTAKE]
+            for index, outcome in enumerate(demo.calls):
+                record_call_attempt(
+                    consultation_request=consultation_request,
+                    by=staff,
+                    outcome=outcome,
+                    attempted_at=arrived + _FIRST_CALL_AFTER + index * _BETWEEN_CALLS,
                 )
+            # A first call has already made a new request "attempting contact"; spam stays spam.
+            if demo.status not in (Status.NEW, consultation_request.status):
+                change_status(
+                    consultation_request=consultation_request,
+                    status=demo.status,
+                    by=staff,
+                    now=arrived + _HANDLED_AFTER,
+                )
+            if demo.assigned_to:
+                assign_request(consultation_request=consultation_request, assignee=staff, by=staff)
+            if demo.note:
+                add_note(consultation_request=consultation_request, by=staff, text=demo.note)
             created += 1
         return created

@@ -1,0 +1,207 @@
+"""Benchmark (not a test): the staff queue with 100,000 call-back requests in PostgreSQL.
+
+Creates its own database, loads it with bulk_create, times the admin list's first page, a filtered page and
+searches through Django's test client as a signed-in superuser (server time, no network), prints median and
+p95 per page, and drops the database. Usage:
+
+    .venv/bin/python bench/triage_admin.py [--requests 100000] [--runs 30]
+
+PGHOST, PGPORT and PGUSER (default 127.0.0.1, 5432, postgres) say which server to use.
+"""
+
+import argparse
+import os
+import platform
+import random
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg2
+from psycopg2 import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_MS = 300
+NAMES = ["Sam", "Zoë", "Priya", "Tom", "Dee", "Anne-Marie", "Nguyễn", "José", "Maria", "Lee", "Chris", "Robin"]
+
+
+def server() -> dict:
+    return {
+        "host": os.environ.get("PGHOST", "127.0.0.1"),
+        "port": os.environ.get("PGPORT", "5432"),
+        "user": os.environ.get("PGUSER", "postgres"),
+    }
+
+
+def admin_connection():
+    connection = psycopg2.connect(dbname="postgres", **server())
+    connection.autocommit = True
+    return connection
+
+
+def setup_django(database: str) -> None:
+    pg = server()
+    os.environ["DATABASE_URL"] = f"postgres://{pg['user']}@{pg['host']}:{pg['port']}/{database}"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # production settings, static files without a manifest
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def load(count: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from consultations.models import CallAttempt, CallOutcome, ConsultationRequest, Status
+    from consultations.services import REFERENCE_ALPHABET
+
+    chance = random.Random(4)  # the same data on every run
+    staff = [
+        get_user_model().objects.create_user(f"staff{index}", is_staff=True, password=secrets.token_urlsafe())
+        for index in range(5)
+    ]
+    now = timezone.now()
+    # Most requests are long closed; a few hundred are open, as in a clinic that keeps up with its queue.
+    statuses = [Status.CLOSED] * 70 + [Status.NOT_A_FIT] * 12 + [Status.CONSULTATION_SCHEDULED] * 10
+    statuses += [Status.SPAM] * 6 + [Status.ATTEMPTING_CONTACT, Status.NEW]
+    references = set()
+    while len(references) < count:
+        references.add("".join(chance.choice(REFERENCE_ALPHABET) for _ in range(8)))
+    batch = []
+    for index, reference in enumerate(references):
+        created = now - timedelta(minutes=chance.randrange(0, 365 * 24 * 60))
+        status = chance.choice(statuses)
+        contacted = None if status in (Status.NEW, Status.SPAM) else created + timedelta(hours=chance.randrange(1, 48))
+        closed = contacted + timedelta(days=3) if status in (Status.CLOSED, Status.NOT_A_FIT) else None
+        times = [chance.random() < 0.5 for _ in range(3)]
+        batch.append(
+            ConsultationRequest(
+                reference=reference,
+                created_at=created,
+                name=f"{chance.choice(NAMES)} {index}",
+                phone=f"+1207{index:07d}",
+                call_mornings=times[0] or not any(times),
+                call_afternoons=times[1],
+                call_evenings=times[2],
+                voicemail_ok=chance.random() < 0.6,
+                request_for="myself",
+                privacy_notice_agreed_at=created,
+                status=status,
+                spam_reason="honeypot" if status == Status.SPAM else "",
+                assigned_to=chance.choice(staff) if status != Status.SPAM and chance.random() < 0.7 else None,
+                first_contacted_at=contacted,
+                closed_at=closed,
+                submission_token=secrets.token_urlsafe(16),
+            )
+        )
+    requests = ConsultationRequest.objects.bulk_create(batch, batch_size=5000)
+    outcomes = list(CallOutcome)
+    attempts = [
+        CallAttempt(
+            consultation_request=request,
+            attempted_at=request.created_at + timedelta(hours=attempt + 1),
+            made_by=request.assigned_to,
+            outcome=chance.choice(outcomes),
+        )
+        for request in requests
+        if request.first_contacted_at
+        for attempt in range(chance.randrange(1, 4))
+    ]
+    CallAttempt.objects.bulk_create(attempts, batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    open_count = ConsultationRequest.objects.open().count()
+    print(f"Loaded {count:,} requests ({open_count:,} open) and {len(attempts):,} call attempts.")
+
+
+def measure(runs: int) -> list[tuple[str, float, float]]:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from consultations.models import ConsultationRequest
+
+    admin = get_user_model().objects.create_superuser("bench", "bench@example.org", secrets.token_urlsafe())
+    client = Client()
+    client.force_login(admin)
+    queue = "/admin/consultations/consultationrequest/"
+    sample = ConsultationRequest.objects.order_by("?").first()
+    # As the "received" filter writes it: midnight, clinic time.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    month_ago = quote(str(midnight - timedelta(days=30)))
+    typed_phone = f"({sample.phone[2:5]}) {sample.phone[5:8]}-{sample.phone[8:]}"
+    pages = {
+        "first page (open, oldest first)": queue,
+        "filtered: all, unassigned, last 30 days": f"{queue}?status=all&assigned=nobody&created_at__gte={month_ago}",
+        "filtered: closed, page 50": f"{queue}?status=closed&p=50",
+        "search: name, all statuses": f"{queue}?status=all&q=Priya",
+        "search: phone as typed, all statuses": f"{queue}?status=all&q={typed_phone}",
+        "search: reference, all statuses": f"{queue}?status=all&q={sample.reference_display}",
+    }
+    results = []
+    for label, url in pages.items():
+        assert client.get(url).status_code == 200  # warm up: templates, connection
+        timings = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+        results.append((label, statistics.median(timings), p95))
+    return results
+
+
+def machine() -> str:
+    cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S607
+    memory = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True).stdout  # noqa: S607
+    with admin_connection() as connection, connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return f"nproc {cores}; Python {platform.python_version()}; PostgreSQL {postgres}\n{memory}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    arguments = parser.parse_args()
+
+    database = f"ptc_bench_{os.getpid()}"
+    connection = admin_connection()
+    connection.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+    try:
+        setup_django(database)
+        from django.core.management import call_command
+        from django.db import connections
+
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        load(arguments.requests)
+        print(f"Load took {time.perf_counter() - started:.0f} s.\n")
+        print(f"{'page':<52} {'median ms':>10} {'p95 ms':>8}")
+        slow = []
+        for label, median, p95 in measure(arguments.runs):
+            print(f"{label:<52} {median:>10.1f} {p95:>8.1f}")
+            if p95 >= TARGET_MS:
+                slow.append(label)
+        verdict = f"SLOW: {', '.join(slow)}" if slow else "all met"
+        print(f"\n{arguments.runs} runs each; target p95 under {TARGET_MS} ms: {verdict}.")
+        print(f"\nMachine: {machine()}")
+        connections.close_all()
+    finally:
+        connection.cursor().execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database)))
+        connection.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The figures the admin index shows about the queue (reads only)."""
+
+import statistics
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from consultations.models import ConsultationRequest, Status
+
+
+@dataclass(frozen=True)
+class TriageFigures:
+    by_status: list[tuple[str, str, int]]  # (status, label, count), every status, in workflow order
+    overdue: int
+    received_7_days: int
+    received_30_days: int
+    median_to_first_contact: str  # in words; "" when nobody was contacted in the last 30 days
+
+
+def in_words(duration: timedelta) -> str:
+    minutes = round(duration.total_seconds() / 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{days} d"] if days else []
+    parts += [f"{hours} h"] if hours or days else []
+    return " ".join([*parts, f"{minutes} min"])
+
+
+def triage_figures(now: datetime | None = None) -> TriageFigures:
+    """Spam is left out of the received counts: it is not demand. The median is over requests first contacted
+    in the last 30 days, in clock time (evenings and weekends included)."""
+    now = now or timezone.now()
+    requests = ConsultationRequest.objects.order_by()
+    counts = dict(requests.values_list("status").annotate(count=Count("pk")))
+    received = requests.exclude(status=Status.SPAM).aggregate(
+        last_7=Count("pk", filter=Q(created_at__gte=now - timedelta(days=7))),
+        last_30=Count("pk", filter=Q(created_at__gte=now - timedelta(days=30))),
+    )
+    waits = [
+        contacted - created
+        for created, contacted in requests.filter(first_contacted_at__gte=now - timedelta(days=30)).values_list(
+            "created_at", "first_contacted_at"
+        )
+    ]
+    return TriageFigures(
+        by_status=[(status.value, status.label, counts.get(status.value, 0)) for status in Status],
+        overdue=requests.overdue(now).count(),
+        received_7_days=received["last_7"],
+        received_30_days=received["last_30"],
+        median_to_first_contact=in_words(statistics.median(waits)) if waits else "",
+    )
