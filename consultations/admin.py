@@ -4,8 +4,58 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
-from consultations.models import StaffNotification
+from consultations.models import ConsultationRequest, StaffNotification
 from consultations.services import notification_health, resend_notification
+
+
+@admin.register(ConsultationRequest)
+class ConsultationRequestAdmin(admin.ModelAdmin):
+    """Read-only for now, so that staff can see requests (spam included); triage comes with its own admin."""
+
+    list_display = ["reference_display", "created_at", "status", "name", "phone_display", "duplicate_of"]
+    list_filter = ["status"]
+    list_select_related = ["duplicate_of"]
+    fields = [
+        "reference_display",
+        "created_at",
+        "status",
+        "spam_reason",
+        "duplicate_of",
+        "name",
+        "phone_display",
+        "best_times",
+        "voicemail_ok",
+        "email",
+        "request_for",
+        "message",
+        "privacy_notice_agreed_at",
+        "assigned_to",
+        "first_contacted_at",
+        "closed_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description="reference", ordering="reference")
+    def reference_display(self, obj: ConsultationRequest) -> str:
+        return obj.reference_display
+
+    @admin.display(description="phone")
+    def phone_display(self, obj: ConsultationRequest) -> str:
+        return obj.phone_display
+
+    @admin.display(description="best times to call")
+    def best_times(self, obj: ConsultationRequest) -> str:
+        return ", ".join(time.label for time in obj.call_times)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 # Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
 
@@ -68,3 +118,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
         for problem in notification_health().problems:
             self.message_user(request, problem, messages.WARNING)
         return super().changelist_view(request, extra_context)
+
+
+# The request's page lists its emails. Attached here, not in ConsultationRequestAdmin, which the triage work owns.
+ConsultationRequestAdmin.inlines = [*ConsultationRequestAdmin.inlines, StaffNotificationInline]

@@ -2,10 +2,11 @@ from dataclasses import dataclass
 
 import phonenumbers
 from django.conf import settings
+from django.urls import reverse_lazy
 
 from pages.registry import FOOTER_NAV, MAIN_NAV
 
-CALLBACK_URL = "/request-a-call-back/"
+CALLBACK_URL = reverse_lazy("consultations:request")
 
 
 @dataclass(frozen=True)

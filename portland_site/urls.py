@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
+    path("request-a-call-back/", include("consultations.urls")),
     path("", include("pages.urls")),
 ]
 

@@ -1,0 +1,240 @@
+"""The call-back request form: the person's answers, validated against an allow-list, and the form's anti-abuse
+token (a signed one-time token that also says when the form was opened)."""
+
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_variables
+
+from consultations.models import CallTime, RequestFor, SpamReason
+
+FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
+HONEYPOT_FIELD = "website"
+# People need longer than this to fill in the form; scripts don't.
+MIN_FILL_TIME = timedelta(seconds=3)
+# A form left open longer than this is sent back to be checked again, with a fresh token.
+FORM_TOKEN_MAX_AGE = timedelta(days=1)
+_TOKEN_SALT = "consultations.form-token"  # noqa: S105 (a namespace, not a secret)
+
+DEFAULT_PHONE_REGION = "US"
+NAME_MAX_LENGTH = 60
+MESSAGE_MAX_LENGTH = 500
+# Bidirectional-text controls can make text in the admin read differently from what is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_NAME_PUNCTUATION = frozenset(" -'\u2019.")
+CONTROL_CHARACTERS_MESSAGE = "Please type this again: it has hidden characters in it that we can't accept."
+
+
+@dataclass(frozen=True)
+class FormToken:
+    value: str
+    issued_at: datetime
+
+
+def issue_form_token(*, now: datetime | None = None) -> str:
+    issued_at = now or timezone.now()
+    payload = {"token": secrets.token_urlsafe(16), "issued_at": issued_at.timestamp()}
+    return signing.Signer(salt=_TOKEN_SALT).sign_object(payload)
+
+
+def read_form_token(signed: str) -> FormToken | None:
+    """The token a page carried, or None when it is missing or was not made by us."""
+    try:
+        payload = signing.Signer(salt=_TOKEN_SALT).unsign_object(signed)
+        return FormToken(value=payload["token"], issued_at=datetime.fromtimestamp(payload["issued_at"], tz=UTC))
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+def _is_control(character: str) -> bool:
+    return unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
+
+
+class TextField(forms.CharField):
+    """Text in NFC form, refusing control characters (null bytes included) with a message of its own."""
+
+    allowed_controls = frozenset()
+
+    def to_python(self, value):
+        value = unicodedata.normalize("NFC", super().to_python(value))
+        if any(_is_control(character) and character not in self.allowed_controls for character in value):
+            raise forms.ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+        return value
+
+
+class MessageField(TextField):
+    allowed_controls = frozenset("\t\n\r")
+
+
+class EmailField(TextField, forms.EmailField):
+    pass
+
+
+def _is_name_character(character: str) -> bool:
+    return unicodedata.category(character)[0] in "LM" or character in _NAME_PUNCTUATION
+
+
+class ConsultationRequestForm(forms.Form):
+    name = TextField(
+        label="What should we call you?",
+        help_text="Your first name, or the name you like to be called.",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter what we should call you",
+            "max_length": f"What we should call you must be {NAME_MAX_LENGTH} characters or fewer",
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "given-name", "autocapitalize": "words", "spellcheck": "false"}),
+    )
+    phone = TextField(
+        label="Phone number",
+        help_text="A US number, or a number from another country starting with + and the country code.",
+        max_length=40,
+        error_messages={"required": "Enter your phone number", "max_length": "Enter a phone number we can call"},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    call_times = forms.MultipleChoiceField(
+        label="When is it best to call you?",
+        help_text="Choose all the times that suit you.",
+        choices=CallTime.choices,
+        error_messages={
+            "required": "Choose at least one time when we may call you",
+            "invalid_choice": "Choose times from the list",
+            "invalid_list": "Choose times from the list",
+        },
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    voicemail_ok = forms.TypedChoiceField(
+        label="May we leave you a voicemail?",
+        help_text="Some people share a phone. If you say no, we will not leave a message. We will try again later.",
+        choices=[("yes", "Yes, you may leave a voicemail"), ("no", "No, please don't leave a voicemail")],
+        coerce=lambda answer: answer == "yes",
+        error_messages={
+            "required": "Tell us if we may leave a voicemail",
+            "invalid_choice": "Choose yes or no",
+        },
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    email = EmailField(
+        label="Email address (optional)",
+        help_text="We will only use it if we can't reach you by phone.",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address like name@example.com, or leave this empty",
+            "max_length": "Enter an email address of 254 characters or fewer, or leave this empty",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    request_for = forms.ChoiceField(
+        label="Who is this request for?",
+        choices=RequestFor.choices,
+        error_messages={
+            "required": "Tell us who this request is for",
+            "invalid_choice": "Choose one of the answers",
+        },
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    message = MessageField(
+        label="Anything you would like us to know (optional)",
+        help_text=(
+            f"Up to {MESSAGE_MAX_LENGTH} characters. Please don't include medical details, such as medicines or "
+            "doses. We will ask about those when we talk."
+        ),
+        required=False,
+        max_length=MESSAGE_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Your message must be {MESSAGE_MAX_LENGTH} characters or fewer "
+            "(it has %(show_value)d)",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    agree_to_privacy_notice = forms.BooleanField(
+        label="I have read the privacy notice and I agree to it",
+        error_messages={"required": "Check the box to agree to the privacy notice"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agree_to_privacy_notice"].help_text = format_html(
+            'The <a href="{}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a> says what we '
+            "keep, who can see it and for how long.",
+            reverse("pages:privacy"),
+        )
+        self.token = read_form_token(self.data.get(FORM_TOKEN_FIELD, "")) if self.is_bound else None
+        self.helper = FormHelper(self)
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        # Form-wide errors appear in the page's error summary; our field template shows each field's own.
+        self.helper.form_show_errors = False
+        self.helper.field_template = "consultations/crispy/field.html"
+
+    def _token_is_good(self) -> bool:
+        return self.token is not None and timezone.now() - self.token.issued_at <= FORM_TOKEN_MAX_AGE
+
+    @cached_property
+    def page_token(self) -> str:
+        """The token for the page to carry: the posted one while it is good, so that sending the form again after
+        fixing a mistake is still the same one-time submission."""
+        return self.data[FORM_TOKEN_FIELD] if self._token_is_good() else issue_form_token()
+
+    @sensitive_variables()
+    def clean_name(self) -> str:
+        value = " ".join(self.cleaned_data["name"].split())
+        if not all(_is_name_character(character) for character in value) or not any(c.isalpha() for c in value):
+            raise forms.ValidationError(
+                "What we should call you can only have letters, spaces, hyphens, apostrophes and periods",
+                code="invalid_name",
+            )
+        return value
+
+    @sensitive_variables()
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(value, DEFAULT_PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                "Enter a phone number we can call, like (207) 555-0142. For a number outside the US, start with + "
+                "and the country code",
+                code="invalid_phone",
+            )
+        if number.extension:
+            raise forms.ValidationError(
+                "Enter a phone number we can call directly, without an extension", code="phone_extension"
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean(self):
+        if self.token is None:
+            raise forms.ValidationError(
+                "Sorry, something went wrong with this form. Please check your answers and send it again.",
+                code="bad_token",
+            )
+        if not self._token_is_good():
+            raise forms.ValidationError(
+                "This page was open for a long time, so we did not send your request. Please check your answers "
+                "and send it again.",
+                code="expired_token",
+            )
+        return super().clean()
+
+    @property
+    def spam_reason(self) -> SpamReason | str:
+        """Why this valid-looking submission is from a script, or "" when it looks like a person's."""
+        if self.data.get(HONEYPOT_FIELD):
+            return SpamReason.HONEYPOT
+        if timezone.now() - self.token.issued_at < MIN_FILL_TIME:
+            return SpamReason.TOO_FAST
+        return ""

@@ -1,0 +1,75 @@
+"""How many call-back requests one client may send in an hour.
+
+The counter lives in the shared cache (Redis in production), so the limit holds across gunicorn workers and
+hosts. Its key is a keyed hash of the client's address: the address itself is never stored.
+"""
+
+import ipaddress
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
+
+PERIOD_SECONDS = 60 * 60
+
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _parse(address: str) -> IPAddress | None:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    return ip
+
+
+def client_ip(request: HttpRequest) -> IPAddress | None:
+    """The client's address: the right-most entry of the trusted proxy header when one is configured (the entry
+    our own proxy added; anything to its left was sent by the client and could be made up), else the
+    connection's address."""
+    if settings.TRUSTED_PROXY_IP_HEADER:
+        meta_name = "HTTP_" + settings.TRUSTED_PROXY_IP_HEADER.upper().replace("-", "_")
+        forwarded = _parse(request.META.get(meta_name, "").rsplit(",", 1)[-1])
+        if forwarded is not None:
+            return forwarded
+    return _parse(request.META.get("REMOTE_ADDR", ""))
+
+
+def _counter_key(request: HttpRequest) -> str:
+    ip = client_ip(request)
+    # One IPv6 subscriber usually holds a whole /64, and could otherwise take a new address for every request.
+    client = ipaddress.ip_network(f"{ip}/64", strict=False) if ip and ip.version == 6 else ip
+    digest = salted_hmac("consultations.ratelimit", str(client), algorithm="sha256").hexdigest()
+    return f"consultations:submissions:{digest}"
+
+
+def is_limited(request: HttpRequest) -> bool:
+    """Whether this client has already sent as many requests as the hour allows."""
+    return cache.get(_counter_key(request), 0) >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR
+
+
+def count_submission(request: HttpRequest) -> bool:
+    """Count one submission from this client, atomically; False when it is over the limit."""
+    key = _counter_key(request)
+    limit = settings.CONSULTATION_RATE_LIMIT_PER_HOUR
+    cache.add(key, 0, timeout=PERIOD_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the counter expired between add and incr
+        cache.add(key, 1, timeout=PERIOD_SECONDS)
+        count = 1
+    if count == 1:
+        # Redis's INCR recreates a key that expired after Django's existence check, without an expiry; this
+        # makes sure the first count of a window always ends.
+        cache.touch(key, PERIOD_SECONDS)
+    if count > limit:
+        logger.warning("Call-back requests: a client went over the limit of %s an hour", limit)
+        return False
+    return True
