@@ -5,14 +5,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from consultations.models import CallTime, ConsultationRequest, RequestFor, SpamReason, Status
-from consultations.services import change_status, submit_request
+from consultations.services import INTAKE_STAFF_GROUP, change_status, submit_request
 
 DEMO_USERNAME = "demo-manager"
 DEMO_PASSWORD = "demo-password-only-for-make-run"  # noqa: S105 (printed by make run; refused without DEBUG)
+DEMO_EMAIL = "demo-manager@example.org"
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,13 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Demo data is for local development only: it needs DJANGO_DEBUG=1.")
         user, created = get_user_model().objects.get_or_create(
-            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+            username=DEMO_USERNAME, defaults={"is_staff": True, "is_superuser": True, "email": DEMO_EMAIL}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # An intake recipient, so that `make run` prints the staff email of each new request to its console.
+        user.groups.add(Group.objects.get_or_create(name=INTAKE_STAFF_GROUP)[0])
         self.stdout.write(
             f"Demo staff login ({'created' if created else 'already there'}): "
             f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
