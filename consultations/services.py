@@ -191,7 +191,9 @@ def _queue_after_commit(notifications: Collection[StaffNotification]) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def _record_notifications(*, kind: NotificationKind, consultation_request: ConsultationRequest | None, now: datetime):
+def _record_notifications(
+    *, kind: NotificationKind, consultation_request: ConsultationRequest | None, now: datetime
+) -> list[StaffNotification]:
     recipients = notification_recipients()
     if not recipients:
         logger.warning(
