@@ -116,7 +116,7 @@ def test_two_workers_send_every_notification_exactly_once(smtp_server, start_wor
 
     wait_for(
         lambda: StaffNotification.objects.filter(status=NotificationStatus.SENT).count() == 200,
-        timeout=40,
+        timeout=60,
         what="200 notifications to be sent",
     )
     assert [stop(worker) for worker in workers] == [0, 0]
