@@ -285,6 +285,10 @@ def deliver_notification(*, notification_id: int, now: datetime | None = None) -
     except OSError as error:  # smtplib's errors, refused connections and timeouts
         permanent, description = emails.describe_failure(error)
         return _record_failure(notification=notification, error=description, permanent=permanent, now=started)
+    except Exception as error:
+        # Not the mail server (a bug, a bad setting): retried with the same backoff; the task keeps the traceback.
+        _record_failure(notification=notification, error=type(error).__name__, permanent=False, now=started)
+        raise
     finished = now or timezone.now()
     _finish(notification, status=NotificationStatus.SENT, sent_at=finished, last_error="")
     logger.info("Staff notification %s sent (attempt %s)", notification.pk, notification.attempts)

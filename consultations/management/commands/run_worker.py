@@ -13,6 +13,7 @@ logger = logging.getLogger(__name__)
 
 
 def _sweep_until(stop: threading.Event) -> None:
+    logger.info("Sweeping staff notifications every %s s", settings.NOTIFICATION_SWEEP_SECONDS)
     try:
         while True:
             close_old_connections()

@@ -1,5 +1,6 @@
 import logging
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from consultations import emails
 from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification
 from consultations.services import (
     deliver_notification,
@@ -202,6 +204,17 @@ def test_a_temporary_failure_gives_up_after_the_last_attempt(smtp_server, one_re
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED
     assert notification.last_error.startswith("421")
+
+
+def test_an_unexpected_error_is_retried_and_raised_for_the_task_result(one_recipient, monkeypatch):
+    notification = pending_notification()
+    monkeypatch.setattr(emails, "send_notification", mock.Mock(side_effect=ValueError("bad setting")))
+    with pytest.raises(ValueError, match="bad setting"):
+        deliver_notification(notification_id=notification.pk, now=notification.next_attempt_at)
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts, notification.last_error) == (
+        NotificationStatus.PENDING, 1, "ValueError"
+    )
 
 
 def test_a_permanent_failure_fails_at_once_and_resend_delivers_it(
