@@ -15,8 +15,6 @@ from django.utils.crypto import salted_hmac
 logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = 60 * 60
-
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
@@ -45,7 +43,8 @@ def client_ip(request: HttpRequest) -> IPAddress | None:
 def _counter_key(request: HttpRequest) -> str:
     ip = client_ip(request)
     # One IPv6 subscriber usually holds a whole /64, and could otherwise take a new address for every request.
-    client = ipaddress.ip_network(f"{ip}/64", strict=False) if ip and ip.version == 6 else ip
+    # Requests without a usable address (no REMOTE_ADDR, no trusted header) share one counter.
+    client = ipaddress.ip_network(f"{ip}/64", strict=False) if ip is not None and ip.version == 6 else ip
     digest = salted_hmac("consultations.ratelimit", str(client), algorithm="sha256").hexdigest()
     return f"consultations:submissions:{digest}"
 

@@ -44,6 +44,10 @@ def new_reference() -> str:
     return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
 
 
+def _request_with_token(submission_token: str) -> ConsultationRequest | None:
+    return ConsultationRequest.objects.filter(submission_token=submission_token).first()
+
+
 def _open_request_from(phone: str, now: datetime) -> ConsultationRequest | None:
     return (
         ConsultationRequest.objects.filter(
@@ -80,44 +84,44 @@ def submit_request(
     transaction; they are queued for sending once it commits.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        earlier = ConsultationRequest.objects.filter(submission_token=submission_token).first()
-        if earlier is not None:
-            return earlier
-        consultation_request = ConsultationRequest(
-            created_at=now,
-            name=name,
-            phone=phone,
-            call_mornings=CallTime.MORNINGS in call_times,
-            call_afternoons=CallTime.AFTERNOONS in call_times,
-            call_evenings=CallTime.EVENINGS in call_times,
-            voicemail_ok=voicemail_ok,
-            email=email,
-            request_for=request_for,
-            message=message,
-            privacy_notice_agreed_at=now,
-            status=Status.SPAM if spam_reason else Status.NEW,
-            spam_reason=spam_reason,
-            duplicate_of=None if spam_reason else _open_request_from(phone, now),
-            submission_token=submission_token,
-        )
-        for _attempt in range(_REFERENCE_ATTEMPTS):
-            consultation_request.reference = new_reference()
-            try:
-                with transaction.atomic():
-                    consultation_request.save(force_insert=True)
-                break
-            except IntegrityError:
-                # A concurrent POST of the same form (a double click) got there first: answer with its request.
-                earlier = ConsultationRequest.objects.filter(submission_token=submission_token).first()
+    for _attempt in range(_REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        try:
+            with transaction.atomic():
+                earlier = _request_with_token(submission_token)
                 if earlier is not None:
                     return earlier
-                if not ConsultationRequest.objects.filter(reference=consultation_request.reference).exists():
-                    raise
-        else:
-            raise RuntimeError(f"no free reference code in {_REFERENCE_ATTEMPTS} attempts")
-        if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
-            record_request_notifications(consultation_request=consultation_request, now=now)
+                consultation_request = ConsultationRequest.objects.create(
+                    reference=reference,
+                    created_at=now,
+                    name=name,
+                    phone=phone,
+                    call_mornings=CallTime.MORNINGS in call_times,
+                    call_afternoons=CallTime.AFTERNOONS in call_times,
+                    call_evenings=CallTime.EVENINGS in call_times,
+                    voicemail_ok=voicemail_ok,
+                    email=email,
+                    request_for=request_for,
+                    message=message,
+                    privacy_notice_agreed_at=now,
+                    status=Status.SPAM if spam_reason else Status.NEW,
+                    spam_reason=spam_reason,
+                    duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                    submission_token=submission_token,
+                )
+                if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
+                    record_request_notifications(consultation_request=consultation_request, now=now)
+            break
+        except IntegrityError:
+            # Either a concurrent POST of the same form (a double click) stored it first, and its request is the
+            # answer, or, very rarely, the reference was taken, and the next attempt draws another.
+            earlier = _request_with_token(submission_token)
+            if earlier is not None:
+                return earlier
+            if not ConsultationRequest.objects.filter(reference=reference).exists():
+                raise
+    else:
+        raise RuntimeError(f"no free reference code in {_REFERENCE_ATTEMPTS} attempts")
     logger.info(
         "Call-back request %s stored: %s%s",
         consultation_request,

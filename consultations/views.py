@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -11,17 +12,36 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from consultations import ratelimit
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
-from consultations.models import grouped_reference
+from consultations.models import ConsultationRequest, grouped_reference
 from consultations.services import expected_call_by, submit_request
 from portland_site.clinic import by_when
 
-# What the thanks page may show: the reference code and when it was sent, nothing personal.
-SUBMITTED_SESSION_KEY = "consultations.submitted"
+# The thanks page learns the reference code and when it was sent (nothing personal) from a signed cookie that
+# only the thanks page receives: no session row to write, and a refresh shows the same page.
+SUBMITTED_COOKIE = "ptc_request_sent"
+SUBMITTED_COOKIE_MAX_AGE = 24 * 60 * 60
+_SUBMITTED_SALT = "consultations.submitted"
 
 
 def _rate_limited(request: HttpRequest) -> HttpResponse:
     response = render(request, "consultations/rate_limited.html", status=429)
     response["Retry-After"] = str(ratelimit.PERIOD_SECONDS)
+    return response
+
+
+def _see_thanks(consultation_request: ConsultationRequest) -> HttpResponse:
+    thanks_url = reverse("consultations:thanks")
+    response = HttpResponseRedirect(thanks_url, status=303)
+    sent = {"reference": consultation_request.reference, "at": consultation_request.created_at.isoformat()}
+    response.set_cookie(
+        SUBMITTED_COOKIE,
+        signing.dumps(sent, salt=_SUBMITTED_SALT),
+        max_age=SUBMITTED_COOKIE_MAX_AGE,
+        path=thanks_url,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
@@ -47,11 +67,7 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
                 submission_token=form.token.value,
                 spam_reason=form.spam_reason,
             )
-            request.session[SUBMITTED_SESSION_KEY] = {
-                "reference": consultation_request.reference,
-                "created_at": consultation_request.created_at.isoformat(),
-            }
-            return HttpResponseRedirect(reverse("consultations:thanks"), status=303)
+            return _see_thanks(consultation_request)
     elif ratelimit.is_limited(request):
         return _rate_limited(request)
     else:
@@ -70,12 +86,17 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
 def thanks(request: HttpRequest) -> HttpResponse:
     """The reference and when to expect the call, for whoever just sent the form in this browser; opened any other
     way, a general thank-you with nothing personal."""
-    submitted = request.session.get(SUBMITTED_SESSION_KEY)
     context = {}
-    if submitted:
-        due = expected_call_by(submitted_at=datetime.fromisoformat(submitted["created_at"]))
+    try:
+        sent = signing.loads(
+            request.COOKIES.get(SUBMITTED_COOKIE, ""), salt=_SUBMITTED_SALT, max_age=SUBMITTED_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:
+        pass
+    else:
+        due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
-            "reference": grouped_reference(submitted["reference"]),
+            "reference": grouped_reference(sent["reference"]),
             "expected": by_when(due, timezone.localtime(timezone.now(), due.tzinfo)),
         }
     return render(request, "consultations/thanks.html", context)

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -46,3 +47,9 @@ def server_error(request):
     """The 500 page, with the clinic's details but nothing that could fail again (no database)."""
     body = loader.get_template("500.html").render(site(request))
     return HttpResponse(body, status=500)
+
+
+@never_cache
+def csrf_failure(request, reason=""):
+    """A refused form (usually cookies blocked, or a page kept open too long) in the site's look, with the phone."""
+    return render(request, "403_csrf.html", status=403)

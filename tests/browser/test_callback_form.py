@@ -50,6 +50,8 @@ def test_a_person_on_a_phone_sends_the_form_and_sees_a_reference(live_server, ph
     phone.wait_for_url("**/request-a-call-back/thanks/")
     stored = ConsultationRequest.objects.get()
     assert phone.locator(".reference__code").inner_text() == stored.reference_display
+    phone.reload()
+    assert phone.locator(".reference__code").inner_text() == stored.reference_display, "a refresh shows the same"
     assert stored.phone == "+12075550187" and stored.status == "new"
     phone.screenshot(path=ARTIFACTS / "phone-request-a-call-back-thanks.png", full_page=True)
 

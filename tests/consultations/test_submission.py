@@ -1,16 +1,20 @@
 """Sending the form: the redirect, the thanks page, the one-time token, spam and privacy."""
 
+import json
 import logging
 import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
+from consultations import views
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest, SpamReason, Status
+from consultations.views import SUBMITTED_COOKIE
 from portland_site.clinic import ClinicHours
 from tests.consultations.conftest import FORM_URL, THANKS_URL, opened_form_token, soup, valid_answers
 
@@ -81,15 +85,72 @@ def test_form_and_thanks_pages_are_never_stored_by_browsers_or_proxies(client):
     assert no_store(client.get(THANKS_URL))
 
 
-def test_only_the_form_sets_cookies(client):
+def test_only_the_form_sets_cookies_and_the_thanks_page_alone_gets_the_reference_back(client):
     assert set(client.get(FORM_URL).cookies) == {"csrftoken"}
-    assert "sessionid" in client.post(FORM_URL, valid_answers()).cookies
+    cookies = client.post(FORM_URL, valid_answers(name="Zoë", phone="207-555-0187")).cookies
+    assert set(cookies) == {SUBMITTED_COOKIE}
+    sent = cookies[SUBMITTED_COOKIE]
+    assert (sent["path"], sent["samesite"], sent["max-age"]) == (THANKS_URL, "Lax", 24 * 60 * 60)
+    assert sent["httponly"] and sent["secure"]
+    # Signed, not secret: it holds the reference and the time sent, nothing personal.
+    payload = json.loads(signing.b64_decode(sent.value.split(":")[0].encode()))
+    assert set(payload) == {"reference", "at"}
+    assert payload["reference"] == ConsultationRequest.objects.get().reference
 
 
-def test_a_form_without_a_csrf_token_is_refused():
-    strict = Client(enforce_csrf_checks=True)
-    assert strict.post(FORM_URL, valid_answers()).status_code == 403
+@pytest.mark.parametrize("tamper", ["forged", "altered", "expired"])
+def test_a_forged_altered_or_expired_thanks_cookie_shows_the_general_thank_you(client, monkeypatch, tamper):
+    client.post(FORM_URL, valid_answers())
+    if tamper == "forged":
+        client.cookies[SUBMITTED_COOKIE] = signing.dumps({"reference": "AAAAAAAA", "at": "2026-01-01T00:00:00"})
+    elif tamper == "altered":
+        value = client.cookies[SUBMITTED_COOKIE].value
+        client.cookies[SUBMITTED_COOKIE] = "x" + value[1:]
+    else:
+        monkeypatch.setattr(views, "SUBMITTED_COOKIE_MAX_AGE", -1)
+    response = client.get(THANKS_URL)
+    assert response.status_code == 200 and reference_on(response) is None
+
+
+def test_a_form_without_a_csrf_token_is_refused_kindly():
+    response = Client(enforce_csrf_checks=True).post(FORM_URL, valid_answers())
+    assert response.status_code == 403
     assert not ConsultationRequest.objects.exists()
+    page = soup(response)
+    assert page.find("h1").get_text(strip=True) == "Sorry, we could not send the form"
+    assert page.find("main").find("a", href="tel:+12075550142")
+    assert page.find("main").find("a", href=FORM_URL)
+
+
+def page_as(kind: str):
+    client = Client()
+    if kind == "form":
+        return client.get(FORM_URL)
+    if kind == "form with errors":
+        return client.post(FORM_URL, valid_answers(phone="x"))
+    if kind == "thanks":
+        client.post(FORM_URL, valid_answers())
+        return client.get(THANKS_URL)
+    if kind == "thanks, cold":
+        return client.get(THANKS_URL)
+    if kind == "rate limited":
+        for _ in range(5):
+            client.post(FORM_URL, valid_answers())
+        return client.get(FORM_URL)
+    return Client(enforce_csrf_checks=True).post(FORM_URL, valid_answers())
+
+
+@pytest.mark.parametrize("kind", ["form", "form with errors", "thanks", "thanks, cold", "rate limited", "csrf refused"])
+def test_each_page_of_the_form_has_one_h1_the_phone_the_crisis_notice_and_nothing_inline(kind):
+    response = page_as(kind)
+    assert no_store(response)
+    page = soup(response)
+    assert len(page.find_all("h1")) == 1
+    assert page.select_one("header a[href='tel:+12075550142']")
+    assert "988" in page.find("footer").get_text() and "911" in page.find("footer").get_text()
+    assert not page.find(style=True), "inline styles"
+    assert all(script.get("src", "").startswith("/static/") for script in page.find_all("script"))
+    assert all(link["href"].startswith("/") for link in page.find_all("link", href=True))
 
 
 def test_only_get_and_post_are_allowed(client):
