@@ -231,7 +231,7 @@ def record_request_notifications(
 def overdue_requests(*, now: datetime | None = None) -> list[ConsultationRequest]:
     """Requests still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, oldest first.
 
-    The one definition of "overdue": the digest and the triage screens both use it.
+    The one definition of "overdue", for everything that shows or counts overdue requests (the digest, triage).
     """
     now = now or timezone.now()
     clinic_zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
@@ -239,7 +239,7 @@ def overdue_requests(*, now: datetime | None = None) -> list[ConsultationRequest
     candidates = ConsultationRequest.objects.filter(status=Status.NEW, created_at__lte=now).order_by("created_at")
     return [
         candidate
-        for candidate in candidates.only("pk", "reference", "created_at")
+        for candidate in candidates
         if settings.CLINIC_OPENING_HOURS.add_business_hours(candidate.created_at.astimezone(clinic_zone), allowed)
         <= now
     ]
