@@ -98,7 +98,7 @@ def run_round(*, workers: int, requests: int, trickle: int, sink: Sink, env: dic
     stored = store_requests(requests, first_phone=0)
     workers_started = time.time()
     processes = [
-        subprocess.Popen(  # noqa: S603 (our own interpreter and manage.py)
+        subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--worker-id", f"bench-{number}"],
             cwd=BASE_DIR,
             env=env,
@@ -157,7 +157,7 @@ def main() -> None:
     }
     try:
         migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
-        subprocess.run(migrate, cwd=BASE_DIR, env=env, check=True)  # noqa: S603 (our own interpreter and manage.py)
+        subprocess.run(migrate, cwd=BASE_DIR, env=env, check=True)
         os.environ.update(env)
         sys.path.insert(0, str(BASE_DIR))
         import django
