@@ -25,6 +25,7 @@ from consultations.models import (
     CallAttempt,
     ConsultationRequest,
     Note,
+    StaffNotification,
     Status,
 )
 
@@ -147,6 +148,25 @@ class NoteInline(admin.StackedInline):
         return False
 
 
+# Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
+_NOTIFICATION_FIELDS = ["kind", "recipient", "status", "attempts", "next_attempt_at", "last_error", "sent_at"]
+
+
+class StaffNotificationInline(admin.TabularInline):
+    model = StaffNotification
+    fields = _NOTIFICATION_FIELDS
+    readonly_fields = _NOTIFICATION_FIELDS
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "staff emails about this request"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def _status_action(status: Status):
     def move(modeladmin: "ConsultationRequestAdmin", request: HttpRequest, queryset: QuerySet) -> None:
         for consultation_request in queryset:
@@ -191,7 +211,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         ),
         "erase_selected",
     ]
-    inlines = [CallAttemptInline, NoteInline]
+    inlines = [CallAttemptInline, NoteInline, StaffNotificationInline]
     fieldsets = [
         (None, {"fields": ["reference_display", "received", "status", "assigned_to", "overdue", "linked_requests"]}),
         (
@@ -450,3 +470,46 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "kind", "request_link", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["consultation_request"]
+    fields = ["created_at", "kind", "request_link", *_NOTIFICATION_FIELDS[1:], "claimed_until"]
+    readonly_fields = fields
+    actions = ["resend"]
+
+    @admin.display(description="request")
+    def request_link(self, obj: StaffNotification) -> str:
+        if obj.consultation_request is None:
+            return "-"
+        url = reverse("admin:consultations_consultationrequest_change", args=[obj.consultation_request_id])
+        return format_html('<a href="{}">{}</a>', url, obj.consultation_request)
+
+    @admin.action(description="Send the selected failed emails again", permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[StaffNotification]) -> None:
+        notifications = list(queryset)
+        resent = sum(services.resend_notification(notification=notification) for notification in notifications)
+        skipped = len(notifications) - resent
+        self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} email(s) had not failed and were left alone.", messages.WARNING)
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("consultations.resend_staffnotification")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        for problem in services.notification_health().problems:
+            self.message_user(request, problem, messages.WARNING)
+        return super().changelist_view(request, extra_context)

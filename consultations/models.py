@@ -281,3 +281,65 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.row_count} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class NotificationKind(models.TextChoices):
+    NEW_REQUEST = "new_request", "New request"
+    OVERDUE_DIGEST = "overdue_digest", "Overdue digest"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class StaffNotification(models.Model):
+    """One email to one member of staff, recorded before it is sent (the outbox).
+
+    Only references, times and admin links are ever put in these emails, never what the person typed.
+    """
+
+    kind = models.CharField(max_length=16, choices=NotificationKind.choices)
+    # Empty for a digest, which is about all overdue requests at the moment it is sent.
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_notifications"
+    )
+    recipient = models.EmailField()
+    status = models.CharField(max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    # While sending: when another worker may take over, if this one died mid-send.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="notification_due")]
+        permissions = [("resend_staffnotification", "Can resend a staff notification")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=NotificationStatus.values), name="notification_status_valid"),
+            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind=NotificationKind.NEW_REQUEST, consultation_request__isnull=False)
+                | Q(kind=NotificationKind.OVERDUE_DIGEST, consultation_request__isnull=True),
+                name="notification_request_only_for_new_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=NotificationStatus.SENDING) | Q(claimed_until__isnull=True),
+                name="notification_claimed_only_while_sending",
+            ),
+            # Exactly one email per recipient for each request, however often anything is retried.
+            models.UniqueConstraint(
+                fields=["consultation_request", "recipient"],
+                condition=Q(kind=NotificationKind.NEW_REQUEST),
+                name="notification_once_per_request_and_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        about = self.consultation_request or self.get_kind_display().lower()
+        return f"{about} to {self.recipient}"

@@ -178,6 +178,19 @@ CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", d
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
+# A request still new after this many hours of opening time is overdue (the morning digest lists it).
+CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
+# Staff emails about new requests go to the active members of the "Intake staff" group and to these addresses.
+CONSULTATION_NOTIFY_EMAILS = env.list("CONSULTATION_NOTIFY_EMAILS", default=[])
+# Staff emails: a temporary SMTP failure is retried after 1, 2, 4, 8... minutes (base, doubling, capped), and
+# given up after this many attempts (the defaults add up to about 24 hours).
+NOTIFICATION_RETRY_BASE_SECONDS = env.int("NOTIFICATION_RETRY_BASE_SECONDS", default=60)
+NOTIFICATION_RETRY_CAP_SECONDS = env.int("NOTIFICATION_RETRY_CAP_SECONDS", default=60 * 60)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=30)
+# How long a worker may take to send one email before another worker may take it over (a killed worker).
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
+# How often each worker looks for emails that are due again or were abandoned.
+NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE

@@ -2,6 +2,7 @@ from django import template
 from django.urls import reverse
 
 from consultations.dashboard import triage_figures
+from consultations.services import notification_health
 
 register = template.Library()
 
@@ -13,5 +14,6 @@ def triage_dashboard(context) -> dict:
         return {}
     return {
         "figures": triage_figures(),
+        "notification_problems": notification_health().problems,
         "changelist_url": reverse("admin:consultations_consultationrequest_changelist"),
     }

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -73,7 +74,7 @@ def test_the_roles_have_exactly_their_permissions():
     def codenames(role):
         return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
 
-    handling = {"view_callattempt", "add_callattempt", "view_note", "add_note"}
+    handling = {"view_callattempt", "add_callattempt", "view_note", "add_note", "view_staffnotification"}
     assert codenames("Intake staff") == {"view_consultationrequest", "change_consultationrequest", *handling}
     assert codenames("Clinic manager") == {
         "view_consultationrequest",
@@ -82,6 +83,7 @@ def test_the_roles_have_exactly_their_permissions():
         "export_consultationrequest",
         "erase_consultationrequest",
         "view_auditentry",
+        "resend_staffnotification",
         *handling,
     }
 
@@ -445,3 +447,17 @@ def test_the_admin_index_shows_the_dashboard(intake_client):
     assert figures["Median time to first contact (last 30 days)"] == "no contacts yet"
     by_status = page.select_one(".triage-by-status").get_text(" ", strip=True)
     assert "New 1" in by_status and "Spam 0" in by_status
+
+
+def test_the_dashboard_warns_when_no_one_receives_staff_emails(intake_client, settings):
+    settings.CONSULTATION_NOTIFY_EMAILS = []
+    get_user_model().objects.update(email="")
+    warnings = BeautifulSoup(intake_client.get("/admin/").content, "html.parser").select_one(".triage-warnings")
+    assert "No one receives emails about new call-back requests" in warnings.get_text()
+
+
+def test_the_dashboard_has_no_warning_when_emails_have_a_recipient(intake_client, settings):
+    settings.CONSULTATION_NOTIFY_EMAILS = ["intake@example.org"]
+    page = BeautifulSoup(intake_client.get("/admin/").content, "html.parser")
+    assert page.select_one(".triage-figures")
+    assert page.select_one(".triage-warnings") is None

@@ -92,7 +92,9 @@ class Command(BaseCommand):
         users = {}
         for username, role in DEMO_LOGINS.items():
             user, created = get_user_model().objects.update_or_create(
-                username=username, defaults={"is_staff": True, "is_superuser": False}
+                # With an address, so that `make run` prints the staff email of each new request to its console.
+                username=username,
+                defaults={"is_staff": True, "is_superuser": False, "email": f"{username}@example.org"},
             )
             if created:
                 user.set_password(DEMO_PASSWORD)

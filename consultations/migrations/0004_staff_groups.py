@@ -7,18 +7,20 @@ CLINIC_MANAGER = "Clinic manager"
 
 _REQUEST = "consultationrequest"
 # Each role's permissions by model. Intake staff can neither delete nor export nor erase. Call attempts and
-# notes are add-only for everyone: they record what happened.
+# notes are add-only for everyone: they record what happened. Only managers send a failed staff email again.
 ROLE_PERMISSIONS = {
     INTAKE_STAFF: {
         _REQUEST: ["view", "change"],
         "callattempt": ["view", "add"],
         "note": ["view", "add"],
+        "staffnotification": ["view"],
     },
     CLINIC_MANAGER: {
         _REQUEST: ["view", "change", "delete", "export", "erase"],
         "callattempt": ["view", "add"],
         "note": ["view", "add"],
         "auditentry": ["view"],
+        "staffnotification": ["view", "resend"],
     },
 }
 
@@ -52,7 +54,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("consultations", "0002_triage"),
+        ("consultations", "0003_staff_notifications"),
     ]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]

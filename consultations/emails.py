@@ -1,0 +1,73 @@
+"""Staff emails: what they say and how an SMTP failure is read. Never anything a person typed into the form."""
+
+import smtplib
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
+
+
+def admin_link(consultation_request: ConsultationRequest) -> str:
+    path = reverse("admin:consultations_consultationrequest_change", args=[consultation_request.pk])
+    return f"{settings.SITE_URL}{path}"
+
+
+def _context(notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime) -> dict:
+    clinic_zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
+    if notification.kind == NotificationKind.NEW_REQUEST:
+        consultation_request = notification.consultation_request
+        return {
+            "reference": consultation_request.reference_display,
+            "received_at": consultation_request.created_at.astimezone(clinic_zone),
+            "admin_link": admin_link(consultation_request),
+        }
+    new_requests_path = reverse("admin:consultations_consultationrequest_changelist")
+    return {
+        "now": now.astimezone(clinic_zone),
+        "sla_hours": settings.CONSULTATION_SLA_BUSINESS_HOURS,
+        "overdue": [
+            {
+                "reference": overdue_request.reference_display,
+                "received_at": overdue_request.created_at.astimezone(clinic_zone),
+                "admin_link": admin_link(overdue_request),
+            }
+            for overdue_request in overdue
+        ],
+        "new_requests_link": f"{settings.SITE_URL}{new_requests_path}?status__exact=new",
+    }
+
+
+def send_notification(
+    *, notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime
+) -> None:
+    """Send one staff email (a digest lists `overdue`); raises smtplib's errors or OSError on failure."""
+    template = f"consultations/email/{notification.kind}"
+    context = {**_context(notification, overdue, now), "clinic_name": settings.CLINIC_NAME}
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        to=[notification.recipient],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    message.send()
+
+
+def describe_failure(error: OSError) -> tuple[bool, str]:
+    """Whether an SMTP failure is permanent (a 5xx reply), and what to record about it.
+
+    Refused connections, timeouts, dropped connections and 4xx replies are temporary. Replies speak of our
+    server, our sender and the staff recipient only: nothing about the person who asked for a call-back.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reply = next(iter(error.recipients.values()))
+        return code >= 500, f"{code} {reply.decode(errors='replace')}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else error.smtp_error
+        return error.smtp_code >= 500, f"{error.smtp_code} {reply}"
+    return False, f"{type(error).__name__}: {error}"
