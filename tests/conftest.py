@@ -2,12 +2,24 @@ import pytest
 from django.core.cache import cache
 
 
+def clear_cache() -> None:
+    """Empty this run's keys only: FLUSHDB would also empty the cache of anything else sharing that Redis."""
+    redis = getattr(cache, "_cache", None)
+    if hasattr(redis, "get_client"):
+        client = redis.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty shared cache (rate limits, cached pages)."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 def sign_in_staff(client, user):

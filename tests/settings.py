@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-9f2c1e7a4b6d8e0f3a5c7e9b1
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SITE_URL", "https://www.example.org")
+# Keys of their own, shared with the processes the tests start, so runs sharing a Redis don't meet.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"ptc-test-{os.getpid()}")
 
 from portland_site.settings import *  # noqa: E402,F403
 
