@@ -54,7 +54,7 @@ if not ALLOWED_HOSTS:
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "staff.apps.StaffAdminConfig",
+    "portland_site.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pages",
     "consultations",
-    "staff",
 ]
 
 MIDDLEWARE = [
@@ -279,9 +278,9 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "staff.lockout.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "portland_site.staff_admin.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)

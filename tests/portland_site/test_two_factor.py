@@ -6,7 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.staff.conftest import current_code
+from tests.portland_site.conftest import current_code
 
 
 def errors(response) -> str:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.staff.conftest import current_code
+from tests.portland_site.conftest import current_code
 
 
 def test_configuration():

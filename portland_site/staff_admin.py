@@ -1,7 +1,17 @@
+"""Staff sign-in to Django admin: two-factor (TOTP) sign-in, an idle timeout, and the address lockouts count."""
+
+import functools
+
 from django import forms
+from django.conf import settings
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
+from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
+
+from consultations.ratelimit import client_ip
 
 
 class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
@@ -43,3 +53,37 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         if not devices:
             raise forms.ValidationError(self.otp_error_messages["no_device"], code="no_device")
         return devices[0] if len(devices) == 1 else None
+
+
+class StaffAdminSite(AdminSite):
+    login_template = "admin/staff_login.html"
+
+    # Read per request rather than at import so that tests can switch two-factor on and off.
+    @property
+    def login_form(self):
+        return TwoFactorAuthenticationForm if settings.ADMIN_TWO_FACTOR else AdminAuthenticationForm
+
+    def has_permission(self, request):
+        # OTPMiddleware sets is_verified(): true only once a device has accepted a code in this session.
+        verified = not settings.ADMIN_TWO_FACTOR or request.user.is_verified()
+        return super().has_permission(request) and verified
+
+    def admin_view(self, view, cacheable=False):
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def renewing_session(request, *args, **kwargs):
+            # Saving the session moves its expiry SESSION_COOKIE_AGE ahead: staff are signed out after that long
+            # idle. Only staff pages do this (not SESSION_SAVE_EVERY_REQUEST): cacheable public pages must never
+            # send a staff member's session cookie.
+            request.session.modified = True
+            return checked(request, *args, **kwargs)
+
+        return renewing_session
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address django-axes counts failed sign-ins against: the one the call-back form's rate limit uses (the
+    trusted proxy header when TRUSTED_PROXY_IP_HEADER is set, else the connection's address)."""
+    address = client_ip(request)
+    return str(address) if address else None

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.staff.conftest import current_code
+from tests.portland_site.conftest import current_code
 
 ELSEWHERE = {"REMOTE_ADDR": "198.51.100.7"}
 
