@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.test_settings import run_django
+from tests.portland_site.test_settings import run_django
 
 WHERE_IS_THE_ADMIN = [
     "-c",
