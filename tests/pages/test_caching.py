@@ -1,6 +1,8 @@
+import gzip
 from unittest import mock
 
 import pytest
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -19,6 +21,21 @@ def test_an_editorial_page_is_rendered_once_then_served_from_the_shared_cache(cl
     assert not again.templates, "the second one comes from the cache"
     assert again.content == first.content
     assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_another_process_takes_the_page_from_the_shared_cache(client):
+    client.get("/")
+    caches["pages"].clear()  # as in a fresh worker process
+    assert not client.get("/").templates
+
+
+def test_the_compressed_page_is_cached_too(client):
+    plain = client.get("/").content
+    client.get("/", headers={"accept-encoding": "gzip"})
+    again = client.get("/", headers={"accept-encoding": "gzip"})
+    assert not again.templates
+    assert again["Content-Encoding"] == "gzip"
+    assert gzip.decompress(again.content) == plain
 
 
 def test_the_host_header_does_not_add_cache_entries(client):
@@ -65,13 +82,14 @@ def test_a_response_that_could_differ_per_visitor_is_never_stored(rf, personalis
     assert len(calls) == 2
 
 
-def test_pages_still_render_when_the_cache_is_down(client, caplog):
+def test_pages_still_render_when_the_shared_cache_is_down(client, caplog):
     broken = mock.Mock(**{"get.side_effect": ConnectionError("down"), "set.side_effect": ConnectionError("down")})
     with mock.patch("pages.caching.cache", broken):
         response = client.get("/")
-    assert response.status_code == 200
-    assert broken.set.called
-    assert "page cache unavailable" in caplog.text
+        assert response.status_code == 200
+        assert broken.set.called
+        assert "page cache unavailable" in caplog.text
+        assert not client.get("/").templates, "kept in the process's memory all the same"
 
 
 @pytest.mark.django_db
