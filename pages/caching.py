@@ -69,7 +69,8 @@ def editorial(view):
 
     @wraps(view)
     def editorial_view(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
+        # While developing (DEBUG), a template edit shows at the next request, as with Django's template cache.
+        if settings.DEBUG or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return public_view(request, *args, **kwargs)
         gzipped = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
         key = _key(request.path, gzipped)

@@ -52,6 +52,12 @@ def test_a_query_string_bypasses_the_shared_cache(client):
     assert client.get("/?utm_source=x").templates, "and not stored either"
 
 
+def test_nothing_is_kept_on_the_server_while_developing(client, settings):
+    settings.DEBUG = True
+    client.get("/")
+    assert client.get("/").templates
+
+
 def test_unknown_medications_are_not_cached(client):
     for _ in range(2):
         response = client.get("/benzodiazepines/not-a-drug/")
