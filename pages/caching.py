@@ -49,18 +49,22 @@ def _safely(operation, *args):
         return None
 
 
+# A process keeps its copy only briefly, so a page is never older than PAGE_CACHE_SECONDS plus this.
+_LOCAL_SECONDS = 60
+
+
 def _lookup(key: str):
     local = caches["pages"]
     response = local.get(key)
     if response is None:
         response = _safely(cache.get, key)
         if response is not None:
-            local.set(key, response, settings.PAGE_CACHE_SECONDS)
+            local.set(key, response, _LOCAL_SECONDS)
     return response
 
 
 def _store(key: str, response) -> None:
-    caches["pages"].set(key, response, settings.PAGE_CACHE_SECONDS)
+    caches["pages"].set(key, response, _LOCAL_SECONDS)
     _safely(cache.set, key, response, settings.PAGE_CACHE_SECONDS)
 
 
