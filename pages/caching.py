@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,8 @@ def editorial(view):
             return response
         # The ETag hashes the uncompressed page, so it is the same (weak when compressed) for every encoding.
         set_response_etag(response)
+        # Set here, not by GZipMiddleware on the way out, so that a 304 made from the stored page carries it too.
+        patch_vary_headers(response, ["Accept-Encoding"])
         if gzipped:
             response = _gzip.process_response(request, response)
         _store(key, response)

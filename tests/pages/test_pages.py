@@ -169,6 +169,7 @@ def test_editorial_pages_answer_a_revalidation_with_304(client, db, django_asser
     assert not response.cookies
     assert response["ETag"] == etag
     assert "public" in response["Cache-Control"]
+    assert response["Vary"] == "Accept-Encoding"
 
 
 def test_a_changed_page_is_sent_again(client):
