@@ -38,10 +38,10 @@ run: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(PORT)
 
 # Rebuilds static/css/site.min.css (committed) after a change to site.css, Bootstrap, templates or form classes.
-# Needs Node.js and npm; the crispy-forms packages are scanned for the Bootstrap classes every form emits.
+# Needs Node.js and npm. Django's form widgets and crispy-forms are scanned too: they write the form's markup.
 css: install
 	npm ci --prefix build --no-audit --no-fund --loglevel=error
-	node build/build_css.mjs $$($(BIN)/python -c 'import crispy_bootstrap5, crispy_forms; print(*(m.__path__[0] for m in (crispy_bootstrap5, crispy_forms)))')
+	node build/build_css.mjs $$($(BIN)/python -c 'import crispy_bootstrap5, crispy_forms, django.forms as f; print(*(m.__path__[0] for m in (crispy_bootstrap5, crispy_forms, f)))')
 
 lint: install-dev
 	$(BIN)/ruff check .

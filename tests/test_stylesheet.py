@@ -54,9 +54,10 @@ def test_form_classes_survive_the_trim():
     missing = FORM_CLASSES - built_classes()
     assert not missing, f"not in site.min.css: {sorted(missing)}"
     css = BUILT.read_text()
-    # Selectors on Django's <input type="..."> that no scanned file spells out.
+    # Selectors on the markup of Django's widgets: <input type="...">, <textarea>.
     assert ".form-check-input[type=radio]" in css
     assert ".form-check-input:checked[type=checkbox]" in css
+    assert "textarea.form-control" in css
 
 
 def test_bootstrap_is_trimmed():
