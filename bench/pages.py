@@ -10,6 +10,7 @@ is compared with. Needs wrk: `apt-get install -y wrk`.
 """
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -45,6 +46,7 @@ def load(url: str, duration: int, connections: int) -> dict:
         errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
         errors += int(re.search(r"Non-2xx or 3xx responses: (\d+)", output).group(1)) if "Non-2xx" in output else 0
         return {
+            "requests": int(re.search(r"(\d+) requests in", output).group(1)),
             "rps": rps,
             "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", output, re.MULTILINE).group(1)),
             "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE).group(1)),
@@ -75,17 +77,27 @@ def measure(site, args) -> tuple[list[tuple[str, str]], dict, list[str]]:
             fetch(site.base + path)
 
     runs = {path: [] for path, _ in urls}
+    load_before = os.getloadavg()[0]
     steal_before = cpu_steal()
     for round_number in range(args.rounds):
         # Each round starts one URL later, so none is always measured first or last.
         turn = round_number % len(urls)
         for path, _ in urls[turn:] + urls[:turn]:
-            runs[path].append(load(site.base + path, args.duration, args.connections))
+            cpu_before = site.cpu_seconds()
+            run = load(site.base + path, args.duration, args.connections)
+            run["cpu_ms"] = (site.cpu_seconds() - cpu_before) * 1000 / run["requests"]
+            runs[path].append(run)
     steal_after = cpu_steal()
     steal = (steal_after[0] - steal_before[0]) / max(1, steal_after[1] - steal_before[1])
-    notes.append(f"CPU time stolen by the hypervisor during the load: {steal:.1%}.")
+    notes.append(
+        f"Load average (1 min) before the load: {load_before:.1f}, after: {os.getloadavg()[0]:.1f}; "
+        f"CPU time stolen by the hypervisor meanwhile: {steal:.1%}."
+    )
     results = {
-        path: {field: statistics.median(run[field] for run in path_runs) for field in ("rps", "p50", "p99", "bytes")}
+        path: {
+            field: statistics.median(run[field] for run in path_runs)
+            for field in ("rps", "p50", "p99", "bytes", "cpu_ms")
+        }
         | {"errors": sum(run["errors"] for run in path_runs), "rounds": [run["rps"] for run in path_runs]}
         for path, path_runs in runs.items()
     }
@@ -113,8 +125,11 @@ def main() -> None:
 
     static = next(path for path, what in urls if what == "static file")
     ceiling = results[static]["rps"]
-    print("| URL | what | requests/s | each round | p50 ms | p99 ms | bytes/response | vs static file | errors |")
-    print("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| URL | what | requests/s | each round | p50 ms | p99 ms | vs static file | server CPU ms/request "
+        "| bytes/response | errors |"
+    )
+    print("| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     failures = []
     for path, what in urls:
         result = results[path]
@@ -122,7 +137,7 @@ def main() -> None:
         rounds = " / ".join(f"{rps:.0f}" for rps in result["rounds"])
         print(
             f"| `{path}` | {what} | {result['rps']:.0f} | {rounds} | {result['p50']:.1f} | {result['p99']:.1f} "
-            f"| {result['bytes']:.0f} | {ratio:.0%} | {result['errors']} |"
+            f"| {ratio:.0%} | {result['cpu_ms']:.2f} | {result['bytes']:.0f} | {result['errors']} |"
         )
         if result["errors"]:
             failures.append(f"{path}: {result['errors']} errors")

@@ -41,6 +41,19 @@ class Site:
     base: str  # http://127.0.0.1:<port>
     web_command: str
     log: Path  # gunicorn's output
+    process_group: int  # gunicorn's master and workers
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's processes: moved less than latency by other work on the machine."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[2]) == self.process_group:  # fields after the name: state, ppid, pgrp, ...
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -91,7 +104,7 @@ def _web_server(env: dict, log: Path, command: str):
             ["sh", "-c", f"exec {command}"], cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
         )
     try:
-        yield
+        yield server.pid
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -138,9 +151,9 @@ def production_site(web_command: str | None = None):
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         log = Path(tempfile.gettempdir()) / f"{prefix}-gunicorn.log"
-        with _web_server(env, log, web_command):
+        with _web_server(env, log, web_command) as process_group:
             _wait_until_up(base)
-            yield Site(base=base, web_command=web_command, log=log)
+            yield Site(base=base, web_command=web_command, log=log, process_group=process_group)
 
 
 def version(*command: str) -> str:
