@@ -3,8 +3,8 @@
 Browsers and a CDN may keep them (`Cache-Control: public`), and revalidate them with their ETag (answered by
 ConditionalGetMiddleware with 304). On the server each page is kept as it is sent (rendered, with its ETag,
 and compressed for clients that accept gzip), in this process's memory (the `pages` cache) and in the shared
-cache: a page is rendered about once per release rather than once per process, and most requests don't even
-reach the shared cache (docs/performance.md has the figures). Only views wrapped in `editorial`
+cache: a page is rendered about once every PAGE_CACHE_SECONDS for all processes together, and most requests
+don't even reach the shared cache (docs/performance.md has the figures). Only views wrapped in `editorial`
 (pages/urls.py) are ever stored: never a form or the admin.
 """
 
