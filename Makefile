@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev lint clean
+.PHONY: run test install install-dev lint css clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ run: install
 	@echo "  Stop with Ctrl-C."
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(PORT)
+
+# Rebuilds static/css/site.min.css (committed) after a change to site.css, Bootstrap, templates or form classes.
+# Needs Node.js and npm. Django's form widgets and crispy-forms are scanned too: they write the form's markup.
+css: install
+	npm ci --prefix build --no-audit --no-fund --loglevel=error
+	node build/build_css.mjs $$($(BIN)/python -c 'import crispy_bootstrap5, crispy_forms, django.forms as f; print(*(m.__path__[0] for m in (crispy_bootstrap5, crispy_forms, f)))')
 
 lint: install-dev
 	$(BIN)/ruff check .

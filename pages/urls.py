@@ -1,10 +1,9 @@
-from django.conf import settings
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
-from django.views.decorators.cache import cache_control
 from django.views.generic import TemplateView
 
 from pages import views
+from pages.caching import editorial, public
 from pages.medications import MEDICATIONS
 from pages.registry import PAGES
 from pages.sitemaps import PageSitemap
@@ -14,13 +13,12 @@ app_name = "pages"
 # Pages whose template shows data from the repo, not only copy.
 _EXTRA_CONTEXT = {"benzodiazepines": {"medications": MEDICATIONS}}
 
-# Editorial pages are the same for everyone: browsers and a CDN may keep them.
-public = cache_control(public=True, max_age=settings.PAGE_CACHE_SECONDS)
-
+# Editorial pages are also kept in the shared cache. The text files are only `public`: they are cheap, and the
+# sitemap names the requested host, which the shared cache's key leaves out.
 urlpatterns = [
     path(
         page.path,
-        public(
+        editorial(
             TemplateView.as_view(
                 template_name=page.template_name,
                 extra_context={"page": page, **_EXTRA_CONTEXT.get(page.name, {})},
@@ -30,7 +28,7 @@ urlpatterns = [
     )
     for page in PAGES
 ] + [
-    path("benzodiazepines/<slug:slug>/", public(views.MedicationView.as_view()), name="medication"),
+    path("benzodiazepines/<slug:slug>/", editorial(views.MedicationView.as_view()), name="medication"),
     path("sitemap.xml", public(sitemap), {"sitemaps": {"pages": PageSitemap}}, name="sitemap"),
     path(
         "robots.txt",

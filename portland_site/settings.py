@@ -79,6 +79,11 @@ MIDDLEWARE = [
     "portland_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, whose files are compressed at build time. Django pads each compressed body with random
+    # bytes against BREACH, and its CSRF tokens are masked per response.
+    "django.middleware.gzip.GZipMiddleware",
+    # Below GZip, so the ETag is a hash of the uncompressed page; a match is answered with 304 Not Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -130,10 +135,14 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ptc"),
+            # A stalled Redis fails fast instead of holding a web worker; cached pages then render normally.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process's own copy of the editorial pages, in front of the shared cache (see pages/caching.py).
+CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 
 # Task queue: django-tasks with its database backend; the queue lives in our own database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

@@ -1,25 +1,26 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 
-def clear_cache() -> None:
+def clear_caches() -> None:
     """Empty this run's keys only: FLUSHDB would also empty the cache of anything else sharing that Redis."""
-    redis = getattr(cache, "_cache", None)
-    if hasattr(redis, "get_client"):
-        client = redis.get_client(write=True)
-        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
-        if keys:
-            client.delete(*keys)
-    else:
-        cache.clear()
+    for cache in caches.all():
+        redis = getattr(cache, "_cache", None)
+        if hasattr(redis, "get_client"):
+            client = redis.get_client(write=True)
+            keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+            if keys:
+                client.delete(*keys)
+        else:
+            cache.clear()
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty shared cache (rate limits, cached pages)."""
-    clear_cache()
+    """Each test starts with empty caches: the shared one (rate limits, cached pages) and the per-process one."""
+    clear_caches()
     yield
-    clear_cache()
+    clear_caches()
 
 
 def sign_in_staff(client, user):

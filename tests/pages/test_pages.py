@@ -159,6 +159,35 @@ def test_editorial_pages_make_no_query_set_no_cookie_and_may_be_cached(client, d
     assert {"public", f"max-age={settings.PAGE_CACHE_SECONDS}"} <= cache_control
 
 
+@pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=page_ids)
+def test_editorial_pages_answer_a_revalidation_with_304(client, db, django_assert_num_queries, page):
+    etag = client.get(page.url)["ETag"]
+    with django_assert_num_queries(0):
+        response = client.get(page.url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert not response.cookies
+    assert response["ETag"] == etag
+    assert "public" in response["Cache-Control"]
+    assert response["Vary"] == "Accept-Encoding"
+
+
+def test_a_changed_page_is_sent_again(client):
+    response = client.get("/", headers={"if-none-match": '"an-older-version"'})
+    assert response.status_code == 200
+    assert response.content
+
+
+def test_compressed_pages_vary_only_on_encoding_and_revalidate(client):
+    plain_etag = client.get("/")["ETag"]
+    response = client.get("/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert response["Vary"] == "Accept-Encoding"
+    # A weak ETag for the compressed body, still matching the page for either encoding.
+    assert response["ETag"] == f"W/{plain_etag}"
+    assert client.get("/", headers={"if-none-match": response["ETag"]}).status_code == 304
+
+
 # Elements and attributes through which a page would load something by itself (not links a person clicks).
 _LOADING = [("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"), ("source", "src"),
             ("source", "srcset"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"),

@@ -1,0 +1,179 @@
+"""The site started as production runs it, on loopback, for the scripts in bench/.
+
+A fresh PostgreSQL database (dropped afterwards), Redis under a key prefix of its own (deleted afterwards),
+`migrate` and `collectstatic` as in the release step, then the Procfile's `web` command (gunicorn) with
+DJANGO_DEBUG off on a free port. Only TLS is missing: there is no proxy in front, so HTTPS redirects are off.
+
+PostgreSQL: BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres, a user that may create
+databases). Redis: BENCH_REDIS_URL (default redis://127.0.0.1:6379/0).
+"""
+
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+import gunicorn
+import psycopg2
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+FORM_PATH = "/request-a-call-back/"
+
+
+@dataclass(frozen=True)
+class Site:
+    base: str  # http://127.0.0.1:<port>
+    web_command: str
+    log: Path  # gunicorn's output
+    process_group: int  # gunicorn's master and workers
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by gunicorn's processes: moved less than latency by other work on the machine."""
+        ticks = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[2]) == self.process_group:  # fields after the name: state, ppid, pgrp, ...
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _fresh_database():
+    name = f"ptc_bench_{os.getpid()}_{int(time.time())}"
+    admin = psycopg2.connect(POSTGRES_URL)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@contextmanager
+def _own_redis_prefix():
+    prefix = f"ptc_bench_{secrets.token_hex(4)}"
+    try:
+        yield prefix
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+
+
+@contextmanager
+def _web_server(env: dict, log: Path, command: str):
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            ["sh", "-c", f"exec {command}"], cwd=ROOT, env=env, stdout=output, stderr=output, start_new_session=True
+        )
+    try:
+        yield server.pid
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def _wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+
+
+@contextmanager
+def production_site(web_command: str | None = None):
+    """Yield a Site running the Procfile's web command (or the one given, to try other gunicorn settings)."""
+    if web_command is None:
+        web_command = re.search(r"^web:\s*(.+)$", (ROOT / "Procfile").read_text(), re.MULTILINE).group(1)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    with _fresh_database() as database_url, _own_redis_prefix() as prefix:
+        env = {
+            **os.environ,
+            "PATH": f"{Path(PYTHON).parent}:{os.environ['PATH']}",
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": REDIS_URL,
+            "CACHE_KEY_PREFIX": prefix,
+            "SITE_URL": base,
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+        }
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+            subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        log = Path(tempfile.gettempdir()) / f"{prefix}-gunicorn.log"
+        with _web_server(env, log, web_command) as process_group:
+            _wait_until_up(base)
+            yield Site(base=base, web_command=web_command, log=log, process_group=process_group)
+
+
+def version(*command: str) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        return "not found"
+    return (result.stdout or result.stderr).strip().splitlines()[0]
+
+
+def describe_machine() -> list[str]:
+    cpu = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE).group(1)
+    memory_kib = int(re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.MULTILINE).group(1))
+    postgres = psycopg2.connect(POSTGRES_URL)
+    with postgres.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres_version = cursor.fetchone()[0]
+    postgres.close()
+    return [
+        f"machine: {os.cpu_count()} cores ({cpu}), {memory_kib / 1024**2:.0f} GiB memory, {platform.platform()}",
+        f"software: Python {platform.python_version()}, Django {django.__version__}, gunicorn {gunicorn.__version__},"
+        f" PostgreSQL {postgres_version}, Redis {redis.Redis.from_url(REDIS_URL).info()['redis_version']}",
+    ]
