@@ -47,6 +47,7 @@ def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = Tr
     follow_link(page, ".cta a[href='/request-a-call-back/']")
     opened_at = time.monotonic()
     assert urlsplit(page.url).path == FORM_URL
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     save_screenshot(page, f"{name}-request-a-call-back")
 
     # Mistakes: a phone number too short to call and an email address without an @; everything else left empty.
@@ -82,6 +83,8 @@ def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = Tr
     assert urlsplit(page.url).path == FORM_URL + "thanks/"
     reference = page.locator(".reference__code").inner_text()
     assert REFERENCE.fullmatch(reference), reference
+    page.reload()
+    assert page.locator(".reference__code").inner_text() == reference, "a refresh shows the same reference"
     save_screenshot(page, f"{name}-request-a-call-back-thanks")
     # The form, its error page and the thanks page, with everything they load: nothing from anywhere else.
     assert {urlsplit(url).netloc for url in requested} == {urlsplit(base_url).netloc}, requested
