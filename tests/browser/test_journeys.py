@@ -3,14 +3,19 @@ JavaScript, at phone and desktop size; a member of staff signs in with two-facto
 
 import re
 import time
+from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultations.forms import MIN_FILL_TIME
-from consultations.models import ConsultationRequest, Status
+from consultations.models import CallAttempt, ConsultationRequest, Status, StatusChange
 from tests.browser.conftest import record_requests, save_screenshot, tab_to
-from tests.consultations.conftest import FORM_URL
+from tests.consultations.conftest import FORM_URL, STAFF_PASSWORD, staff_member, stored_request
+from tests.portland_site.conftest import current_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -113,3 +118,69 @@ def test_the_same_journey_without_javascript(live_server, browser):
     reference = ask_for_a_call_back(page, live_server.url, name="no-js-phone", javascript=False)
     assert_stored_as_new(reference)
     context.close()
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
+    create_groups = import_module("consultations.migrations.0004_staff_groups").create_groups
+    create_groups(django_apps, None)
+
+
+def staff_with_authenticator(username: str, group: str):
+    user = staff_member(username, group)
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def sign_in(page, base_url: str, user, device) -> None:
+    """The real sign-in form: username, password and the code the authenticator app shows now."""
+    page.goto(base_url + reverse("admin:index"))
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(current_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert urlsplit(page.url).path == reverse("admin:index"), page.content()
+
+
+def test_staff_sign_in_with_two_factor_and_work_a_new_request(live_server, page, staff_roles):
+    request = stored_request(name="Zoë")
+    intake, device = staff_with_authenticator("intake", "Intake staff")
+    sign_in(page, live_server.url, intake, device)
+
+    with page.expect_navigation():
+        page.locator("#content-main").get_by_role("link", name="Consultation requests").click()
+    page.locator("#searchbar").fill(request.reference_display)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    with page.expect_navigation():
+        rows.get_by_role("link", name=request.reference_display).click()
+
+    inline = page.locator("#call_attempts-group")
+    inline.locator("select[name='call_attempts-0-outcome']").select_option(label="No answer")
+    inline.locator("input[name='call_attempts-0-note']").fill("Rang twice, no voicemail")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save", exact=True).click()
+    assert page.locator(".messagelist .success").count() == 1
+
+    # Back in the queue: the request is now attempting contact; the action schedules its consultation.
+    page.locator("#searchbar").fill(request.reference_display)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("#result_list tbody input.action-select").check()
+    page.locator("select[name=action]").select_option(label="Mark as consultation scheduled")
+    with page.expect_navigation():
+        page.locator(".actions button[type=submit]").click()
+    assert "now consultation scheduled" in page.locator(".messagelist").inner_text()
+
+    attempt = CallAttempt.objects.get(consultation_request=request)
+    assert (attempt.made_by, attempt.outcome, attempt.note) == (intake, "no_answer", "Rang twice, no voicemail")
+    steps = StatusChange.objects.filter(consultation_request=request, changed_by=intake)
+    assert [(step.from_status, step.to_status) for step in steps] == [
+        (Status.NEW, Status.ATTEMPTING_CONTACT),
+        (Status.ATTEMPTING_CONTACT, Status.CONSULTATION_SCHEDULED),
+    ]
+    request.refresh_from_db()
+    assert request.status == Status.CONSULTATION_SCHEDULED and request.first_contacted_at is not None
