@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultations.forms import MIN_FILL_TIME
 from consultations.models import CallAttempt, ConsultationRequest, Status, StatusChange
+from tests.browser.axe import axe_violations
 from tests.browser.conftest import record_requests, save_screenshot, tab_to
 from tests.consultations.conftest import FORM_URL, STAFF_PASSWORD, staff_member, stored_request
 from tests.portland_site.conftest import current_code
@@ -92,6 +93,8 @@ def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = Tr
     page.reload()
     assert page.locator(".reference__code").inner_text() == reference, "a refresh shows the same reference"
     save_screenshot(page, f"{name}-request-a-call-back-thanks")
+    if javascript:  # axe runs as a script in the page
+        assert axe_violations(page) == ""
     # The form, its error page and the thanks page, with everything they load: nothing from anywhere else.
     assert {urlsplit(url).netloc for url in requested} == {urlsplit(base_url).netloc}, requested
     assert any(url.endswith(".css") for url in requested)
