@@ -5,9 +5,16 @@ Without Chromium they are skipped with a reason; with REQUIRE_BROWSER=1 (as in C
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.apps import apps as django_apps
+from django.urls import reverse
+
+from tests.consultations.conftest import STAFF_PASSWORD, staff_member
+from tests.portland_site.conftest import current_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -92,3 +99,29 @@ def sized(request, browser):
     page.size_name = request.param
     yield page
     context.close()
+
+
+@pytest.fixture
+def staff_roles(transactional_db):
+    """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
+    create_groups = import_module("consultations.migrations.0004_staff_groups").create_groups
+    create_groups(django_apps, None)
+
+
+def staff_with_authenticator(username: str, group: str):
+    """A staff member in `group` with a confirmed authenticator app (TOTP device)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = staff_member(username, group)
+    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def sign_in(page, base_url: str, user, device) -> None:
+    """The real sign-in form: username, password and the code the authenticator app shows now."""
+    page.goto(base_url + reverse("admin:index"))
+    page.get_by_label("Username").fill(user.get_username())
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Code from your authenticator app").fill(current_code(device))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert urlsplit(page.url).path == reverse("admin:index"), page.content()

@@ -1,9 +1,10 @@
 import pytest
 from django.conf import settings as django_settings
+from django.urls import reverse
 
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import save_screenshot
-from tests.consultations.conftest import FORM_URL, THANKS_URL
+from tests.browser.conftest import SIZES, save_screenshot, sign_in, staff_with_authenticator
+from tests.consultations.conftest import FORM_URL, THANKS_URL, stored_request
 from tests.pages.conftest import EDITORIAL_PAGES
 
 
@@ -75,3 +76,38 @@ def test_method_not_allowed_page_has_no_axe_violations(live_server, page):
     response = page.goto(live_server.url + THANKS_URL)
     assert response.status == 405
     assert axe_violations(page) == ""
+
+
+# The admin pages staff use, as a clinic manager (who sees them all) has them.
+ADMIN_PAGES = {
+    "admin-index": "admin:index",
+    "admin-requests": "admin:consultations_consultationrequest_changelist",
+    "admin-request": "admin:consultations_consultationrequest_change",
+    "admin-audit-log": "admin:consultations_auditentry_changelist",
+    "admin-notifications": "admin:consultations_staffnotification_changelist",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_roles):
+    request = stored_request()
+    manager, device = staff_with_authenticator("manager", "Clinic manager")
+    found = {}
+    page.goto(live_server.url + reverse("admin:login"))
+    found["admin-sign-in"] = axe_violations(page)
+    admin_screenshots(page, "admin-sign-in")
+    sign_in(page, live_server.url, manager, device)
+    for name, url_name in ADMIN_PAGES.items():
+        args = [request.pk] if url_name.endswith("_change") else []
+        response = page.goto(live_server.url + reverse(url_name, args=args))
+        assert response.status == 200, name
+        found[name] = axe_violations(page)
+        admin_screenshots(page, name)
+    assert "".join(f"{name}: {report}" for name, report in found.items() if report) == ""
+
+
+def admin_screenshots(page, name: str) -> None:
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        save_screenshot(page, f"{size}-{name}")
+    page.set_viewport_size(SIZES["desktop"])

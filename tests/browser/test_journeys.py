@@ -3,20 +3,15 @@ JavaScript, at phone and desktop size; a member of staff signs in with two-facto
 
 import re
 import time
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
-from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consultations.forms import MIN_FILL_TIME
 from consultations.models import CallAttempt, ConsultationRequest, Status, StatusChange
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import record_requests, save_screenshot, tab_to
-from tests.consultations.conftest import FORM_URL, STAFF_PASSWORD, staff_member, stored_request
-from tests.portland_site.conftest import current_code
+from tests.browser.conftest import record_requests, save_screenshot, sign_in, staff_with_authenticator, tab_to
+from tests.consultations.conftest import FORM_URL, stored_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -121,29 +116,6 @@ def test_the_same_journey_without_javascript(live_server, browser):
     reference = ask_for_a_call_back(page, live_server.url, name="no-js-phone", javascript=False)
     assert_stored_as_new(reference)
     context.close()
-
-
-@pytest.fixture
-def staff_roles(transactional_db):
-    """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
-    create_groups = import_module("consultations.migrations.0004_staff_groups").create_groups
-    create_groups(django_apps, None)
-
-
-def staff_with_authenticator(username: str, group: str):
-    user = staff_member(username, group)
-    return user, TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-
-
-def sign_in(page, base_url: str, user, device) -> None:
-    """The real sign-in form: username, password and the code the authenticator app shows now."""
-    page.goto(base_url + reverse("admin:index"))
-    page.get_by_label("Username").fill(user.get_username())
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_label("Code from your authenticator app").fill(current_code(device))
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    assert urlsplit(page.url).path == reverse("admin:index"), page.content()
 
 
 def test_staff_sign_in_with_two_factor_and_work_a_new_request(live_server, page, staff_roles):
