@@ -127,6 +127,19 @@ class CallAttemptInline(admin.TabularInline):
     readonly_fields = ["made_by"]
     extra = 1
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A table's column headings are not labels: name each input, or a screen reader announces it unnamed.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            label = str(field.label).capitalize()
+            subwidgets = getattr(field.widget, "widgets", None)
+            if subwidgets:  # the date and time inputs of "when"
+                for subwidget, part in zip(subwidgets, ["date", "time"], strict=False):
+                    subwidget.attrs["aria-label"] = f"{label}: {part}"
+            else:
+                field.widget.attrs["aria-label"] = label
+        return field
+
     def has_change_permission(self, request, obj=None):
         return False
 

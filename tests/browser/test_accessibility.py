@@ -1,6 +1,10 @@
 import pytest
+from django.conf import settings as django_settings
+from django.urls import reverse
 
 from tests.browser.axe import axe_violations
+from tests.browser.conftest import SIZES, save_screenshot, sign_in, staff_with_authenticator
+from tests.consultations.conftest import FORM_URL, THANKS_URL, stored_request
 from tests.pages.conftest import EDITORIAL_PAGES
 
 
@@ -20,3 +24,90 @@ def test_axe_check_can_fail(live_server, page):
     page.goto(live_server.url + "/privacy/")
     page.evaluate("document.querySelector('main').append(document.createElement('img'))")
     assert "image-alt" in axe_violations(page)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_thanks_page_opened_cold_has_no_axe_violations(live_server, page):
+    """Opened without having sent the form: the general thank-you (the warm one is checked in the journey)."""
+    response = page.goto(live_server.url + THANKS_URL)
+    assert response.status == 200 and page.locator(".reference__code").count() == 0
+    assert axe_violations(page) == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rate_limited_page_has_no_axe_violations(live_server, page, settings):
+    settings.CONSULTATION_RATE_LIMIT_PER_HOUR = 0
+    response = page.goto(live_server.url + FORM_URL)
+    assert response.status == 429
+    assert axe_violations(page) == ""
+    save_screenshot(page, "desktop-rate-limited")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_csrf_failure_page_has_no_axe_violations(live_server, page):
+    """The form sent after its CSRF cookie has gone (cleared, or blocked by the browser)."""
+    page.goto(live_server.url + FORM_URL)
+    page.context.clear_cookies()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my request").click()
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus") == 403
+    assert axe_violations(page) == ""
+    save_screenshot(page, "desktop-403-csrf")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bad_request_page_has_no_axe_violations(live_server, page):
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: a message far longer than the field's maxlength, set by a script."""
+    page.goto(live_server.url + FORM_URL)
+    message = page.get_by_label("Anything you would like us to know (optional)")
+    message.evaluate("(field, length) => field.value = 'x'.repeat(length)", django_settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my request").click()
+    assert page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus") == 400
+    assert page.locator("h1").inner_text() == "We could not read that request"
+    assert axe_violations(page) == ""
+    save_screenshot(page, "desktop-400")
+
+
+def test_method_not_allowed_page_has_no_axe_violations(live_server, page):
+    """Chromium refuses to send TRACE, so the test turns a navigation to the GET-only thanks page into OPTIONS (a
+    method CSRF protection lets through, as it does TRACE)."""
+    page.route("**" + THANKS_URL, lambda route: route.continue_(method="OPTIONS"))
+    response = page.goto(live_server.url + THANKS_URL)
+    assert response.status == 405
+    assert axe_violations(page) == ""
+
+
+# The admin pages staff use, as a clinic manager (who sees them all) has them.
+ADMIN_PAGES = {
+    "admin-index": "admin:index",
+    "admin-requests": "admin:consultations_consultationrequest_changelist",
+    "admin-request": "admin:consultations_consultationrequest_change",
+    "admin-audit-log": "admin:consultations_auditentry_changelist",
+    "admin-notifications": "admin:consultations_staffnotification_changelist",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_roles):
+    request = stored_request()
+    manager, device = staff_with_authenticator("manager", "Clinic manager")
+    found = {}
+    page.goto(live_server.url + reverse("admin:login"))
+    found["admin-sign-in"] = axe_violations(page)
+    admin_screenshots(page, "admin-sign-in")
+    sign_in(page, live_server.url, manager, device)
+    for name, url_name in ADMIN_PAGES.items():
+        args = [request.pk] if url_name.endswith("_change") else []
+        response = page.goto(live_server.url + reverse(url_name, args=args))
+        assert response.status == 200, name
+        found[name] = axe_violations(page)
+        admin_screenshots(page, name)
+    assert "".join(f"{name}: {report}" for name, report in found.items() if report) == ""
+
+
+def admin_screenshots(page, name: str) -> None:
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        save_screenshot(page, f"{size}-{name}")
+    page.set_viewport_size(SIZES["desktop"])
