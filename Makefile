@@ -25,6 +25,7 @@ install-dev: $(VENV)/.installed-dev
 
 # The embedded default: SQLite under var/, console email, demo data, web + worker from the Procfile.
 run: export DJANGO_DEBUG ?= 1
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

@@ -57,6 +57,9 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
 
 class StaffAdminSite(AdminSite):
     login_template = "admin/staff_login.html"
+    site_header = f"{settings.CLINIC_NAME}: staff"
+    site_title = f"{settings.CLINIC_NAME} staff"
+    index_title = "Call-back requests and staff tools"
 
     # Read per request rather than at import so that tests can switch two-factor on and off.
     @property
