@@ -168,6 +168,8 @@ def main() -> None:
         SITE_URL=f"http://127.0.0.1:{port}",
         DATABASE_URL=f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{database}",
         CONSULTATION_RATE_LIMIT_PER_HOUR=str(10 * args.requests),
+        # One staff email per request recorded in the same transaction, as in production (no worker sends them).
+        CONSULTATION_NOTIFY_EMAILS="intake@example.org",
         LOG_LEVEL="WARNING",
         REDIS_URL=args.redis,
         CACHE_KEY_PREFIX=database,
