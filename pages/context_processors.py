@@ -1,6 +1,5 @@
 from dataclasses import dataclass
 
-import phonenumbers
 from django.conf import settings
 from django.urls import reverse_lazy
 
@@ -13,13 +12,9 @@ CALLBACK_URL = reverse_lazy("consultations:request")
 class Clinic:
     name: str
     phone: str
+    phone_e164: str
     address: str
     hours_text: str
-
-    @property
-    def phone_e164(self) -> str:
-        number = phonenumbers.parse(self.phone, "US")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 @dataclass(frozen=True)
@@ -32,6 +27,7 @@ def clinic_from_settings() -> Clinic:
     return Clinic(
         name=settings.CLINIC_NAME,
         phone=settings.CLINIC_PHONE,
+        phone_e164=settings.CLINIC_PHONE_E164,
         address=settings.CLINIC_ADDRESS,
         hours_text=settings.CLINIC_OPENING_HOURS.text,
     )

@@ -51,6 +51,8 @@ def test_production_settings_start():
         ("DJANGO_ALLOWED_HOSTS", None, "DJANGO_ALLOWED_HOSTS is empty"),
         ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS is empty"),
         ("CLINIC_HOURS", "weekdays", "CLINIC_HOURS is not valid"),
+        ("CLINIC_PHONE", "call us", "CLINIC_PHONE is not valid"),
+        ("CLINIC_PHONE", "12", "CLINIC_PHONE is not valid"),
         ("ADMIN_TWO_FACTOR", "0", "ADMIN_TWO_FACTOR is off and DJANGO_DEBUG is off"),
     ],
 )
