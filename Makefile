@@ -46,6 +46,7 @@ css: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 test: lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING

@@ -181,8 +181,17 @@ def main() -> None:
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
         subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
         server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "portland_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(args.workers), "--no-control-socket", "--log-level", "warning"],
+            [
+                str(BIN / "gunicorn"),
+                "portland_site.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--no-control-socket",
+                "--log-level",
+                "warning",
+            ],
             env=env,
             cwd=ROOT,
         )
@@ -214,15 +223,23 @@ def main() -> None:
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
     print(f"machine:      {os.cpu_count()} CPUs, {int(memory) / 1024**2:.1f} GiB RAM, {platform.platform()}")
     print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after (1 min; other work on the machine)")
-    print(f"software:     Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL "
-          f"{postgres_version}, gunicorn {args.workers} sync workers, rate-limit cache: "
-          f"{'Redis' if args.redis else 'local memory'}")
-    print(f"form pages:   {args.requests} GETs in {opening:.2f} s ({args.requests / opening:.0f}/s), "
-          f"{opening_cpu * 1000 / args.requests:.1f} ms of worker CPU each")
-    print(f"submissions:  {args.requests} POSTs at concurrency {args.concurrency} in {sending:.2f} s "
-          f"= {args.requests / sending:.0f}/s")
-    print(f"latency:      p50 {percentile(latencies, 0.50):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
-          f"max {latencies[-1]:.0f} ms")
+    print(
+        f"software:     Python {platform.python_version()}, Django {django.get_version()}, PostgreSQL "
+        f"{postgres_version}, gunicorn {args.workers} sync workers, rate-limit cache: "
+        f"{'Redis' if args.redis else 'local memory'}"
+    )
+    print(
+        f"form pages:   {args.requests} GETs in {opening:.2f} s ({args.requests / opening:.0f}/s), "
+        f"{opening_cpu * 1000 / args.requests:.1f} ms of worker CPU each"
+    )
+    print(
+        f"submissions:  {args.requests} POSTs at concurrency {args.concurrency} in {sending:.2f} s "
+        f"= {args.requests / sending:.0f}/s"
+    )
+    print(
+        f"latency:      p50 {percentile(latencies, 0.50):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms, "
+        f"max {latencies[-1]:.0f} ms"
+    )
     print(f"web CPU:      {cpu * 1000 / args.requests:.1f} ms of gunicorn worker CPU per submission")
     print(f"errors:       {errors}")
     print(f"rows stored:  {rows} ({spam} spam, {duplicates} linked as duplicates)")

@@ -42,9 +42,7 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
     }
 
 
-def send_notification(
-    *, notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime
-) -> None:
+def send_notification(*, notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime) -> None:
     """Send one staff email (a digest lists `overdue`); raises smtplib's errors or OSError on failure."""
     template = f"consultations/email/{notification.kind}"
     context = {**_context(notification, overdue, now), "clinic_name": settings.CLINIC_NAME}

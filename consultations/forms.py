@@ -153,8 +153,7 @@ class ConsultationRequestForm(forms.Form):
         required=False,
         max_length=MESSAGE_MAX_LENGTH,
         error_messages={
-            "max_length": f"Your message must be {MESSAGE_MAX_LENGTH} characters or fewer "
-            "(it has %(show_value)d)",
+            "max_length": f"Your message must be {MESSAGE_MAX_LENGTH} characters or fewer (it has %(show_value)d)",
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )

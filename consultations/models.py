@@ -137,8 +137,7 @@ class ConsultationRequest(models.Model):
                 condition=Q(request_for__in=RequestFor.values), name="consultation_request_for_valid"
             ),
             models.CheckConstraint(
-                condition=Q(spam_reason__in=["", *SpamReason.values])
-                & (Q(spam_reason="") | Q(status=Status.SPAM)),
+                condition=Q(spam_reason__in=["", *SpamReason.values]) & (Q(spam_reason="") | Q(status=Status.SPAM)),
                 name="consultation_spam_reason_only_on_spam",
             ),
             models.CheckConstraint(

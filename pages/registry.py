@@ -106,8 +106,7 @@ PAGES: tuple[Page, ...] = (
         title="Benzodiazepine withdrawal symptoms",
         heading="Benzodiazepine withdrawal symptoms",
         description=(
-            "Common benzodiazepine withdrawal symptoms, why stopping suddenly is risky, and when to get "
-            "urgent help."
+            "Common benzodiazepine withdrawal symptoms, why stopping suddenly is risky, and when to get urgent help."
         ),
         nav_label="Withdrawal symptoms",
     ),

@@ -97,8 +97,15 @@ def sri_modifier(html: str) -> tuple[str, int]:
     return "sri-not-implemented-but-all-scripts-loaded-from-secure-origin", 0
 
 
-MODIFIERS = (csp_modifier, cookies_modifier, referrer_modifier, hsts_modifier, nosniff_modifier, frame_modifier,
-             corp_modifier)
+MODIFIERS = (
+    csp_modifier,
+    cookies_modifier,
+    referrer_modifier,
+    hsts_modifier,
+    nosniff_modifier,
+    frame_modifier,
+    corp_modifier,
+)
 
 
 def score(response) -> tuple[int, list[str]]:

@@ -157,7 +157,9 @@ def test_an_error_page_is_titled_error_focuses_the_summary_and_keeps_the_answers
     assert page.find(id="id_message").get_text().removeprefix("\n") == "Hello <there>"  # HTML drops that newline
     assert "Hello &lt;there&gt;" in response.content.decode()
     assert [box.has_attr("checked") for box in page.find_all("input", attrs={"name": "call_times"})] == [
-        True, False, True
+        True,
+        False,
+        True,
     ]
     assert page.find(id="id_voicemail_ok_1").has_attr("checked")
     assert page.find(id="id_agree_to_privacy_notice").has_attr("checked")

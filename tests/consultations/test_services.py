@@ -37,7 +37,10 @@ def test_a_request_is_stored_as_given_with_a_readable_reference():
     assert request.status == Status.NEW and request.spam_reason == ""
     assert request.created_at == request.privacy_notice_agreed_at == now
     assert (request.name, request.phone, request.email, request.message) == (
-        "Anne-Marie", "+12075550142", "am@example.org", "Hello"
+        "Anne-Marie",
+        "+12075550142",
+        "am@example.org",
+        "Hello",
     )
     assert request.duplicate_of is None and request.assigned_to is None
 

@@ -190,11 +190,30 @@ def test_compressed_pages_vary_only_on_encoding_and_revalidate(client):
 
 
 # Elements and attributes through which a page would load something by itself (not links a person clicks).
-_LOADING = [("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"), ("source", "src"),
-            ("source", "srcset"), ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"),
-            ("form", "action")]
-_LOADING_LINK_RELS = {"stylesheet", "icon", "apple-touch-icon", "preload", "prefetch", "preconnect",
-                      "dns-prefetch", "modulepreload", "manifest"}
+_LOADING = [
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("form", "action"),
+]
+_LOADING_LINK_RELS = {
+    "stylesheet",
+    "icon",
+    "apple-touch-icon",
+    "preload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "modulepreload",
+    "manifest",
+}
 
 
 @pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=page_ids)

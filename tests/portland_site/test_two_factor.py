@@ -82,8 +82,12 @@ def test_staff_with_two_authenticators_choose_one(client, staff_user, sign_in):
 
     response = client.post(
         reverse("admin:login"),
-        {"username": "alice", "password": "correct horse battery staple", "otp_device": phone.persistent_id,
-         "otp_token": current_code(phone)},
+        {
+            "username": "alice",
+            "password": "correct horse battery staple",
+            "otp_device": phone.persistent_id,
+            "otp_token": current_code(phone),
+        },
     )
     assert response.status_code == 302
 

@@ -20,8 +20,7 @@ def terminal_qr_code(data: str) -> str:
     for upper, lower in zip(rows[::2], rows[1::2], strict=True):
         # Each "\u2580" (upper half block) shows two modules: the upper one in front, the lower one behind.
         cells = (
-            f"\x1b[{30 if top else 97};{40 if bottom else 107}m\u2580"
-            for top, bottom in zip(upper, lower, strict=True)
+            f"\x1b[{30 if top else 97};{40 if bottom else 107}m\u2580" for top, bottom in zip(upper, lower, strict=True)
         )
         lines.append("".join(cells) + "\x1b[0m")
     return "\n".join(lines)

@@ -40,41 +40,133 @@ class DemoRequest:
 
 # Fictional people; 555-01xx numbers are reserved for fiction. Oldest first, so that duplicates find the original.
 DEMO_REQUESTS = (
-    DemoRequest("demo-01", timedelta(days=60), "Priya", "+12075550109", (CallTime.MORNINGS,), True,
-                status=Status.CLOSED, calls=(CallOutcome.REACHED,), assigned_to=DEMO_MANAGER,
-                note="Consultation held; closed after it."),
-    DemoRequest("demo-02", timedelta(days=40), "Tom", "+12075550108", (CallTime.AFTERNOONS,), False,
-                status=Status.CLOSED, message="Please call after 2 pm if you can.",
-                calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER, CallOutcome.DECLINED)),
-    DemoRequest("demo-03", timedelta(days=20), "Dee", "+12075550107", (CallTime.EVENINGS,), True,
-                status=Status.NOT_A_FIT, calls=(CallOutcome.REACHED,), assigned_to=DEMO_INTAKE,
-                note="Looking for a residential programme; gave them the state helpline."),
-    DemoRequest("demo-04", timedelta(days=9), "Zoë", "+12075550106", (CallTime.MORNINGS, CallTime.AFTERNOONS), True,
-                email="zoe@example.org", status=Status.CONSULTATION_SCHEDULED,
-                calls=(CallOutcome.LEFT_VOICEMAIL, CallOutcome.REACHED), assigned_to=DEMO_INTAKE,
-                note="Consultation booked for Thursday, 10 am."),
+    DemoRequest(
+        "demo-01",
+        timedelta(days=60),
+        "Priya",
+        "+12075550109",
+        (CallTime.MORNINGS,),
+        True,
+        status=Status.CLOSED,
+        calls=(CallOutcome.REACHED,),
+        assigned_to=DEMO_MANAGER,
+        note="Consultation held; closed after it.",
+    ),
+    DemoRequest(
+        "demo-02",
+        timedelta(days=40),
+        "Tom",
+        "+12075550108",
+        (CallTime.AFTERNOONS,),
+        False,
+        status=Status.CLOSED,
+        message="Please call after 2 pm if you can.",
+        calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER, CallOutcome.DECLINED),
+    ),
+    DemoRequest(
+        "demo-03",
+        timedelta(days=20),
+        "Dee",
+        "+12075550107",
+        (CallTime.EVENINGS,),
+        True,
+        status=Status.NOT_A_FIT,
+        calls=(CallOutcome.REACHED,),
+        assigned_to=DEMO_INTAKE,
+        note="Looking for a residential programme; gave them the state helpline.",
+    ),
+    DemoRequest(
+        "demo-04",
+        timedelta(days=9),
+        "Zoë",
+        "+12075550106",
+        (CallTime.MORNINGS, CallTime.AFTERNOONS),
+        True,
+        email="zoe@example.org",
+        status=Status.CONSULTATION_SCHEDULED,
+        calls=(CallOutcome.LEFT_VOICEMAIL, CallOutcome.REACHED),
+        assigned_to=DEMO_INTAKE,
+        note="Consultation booked for Thursday, 10 am.",
+    ),
     # New for days: overdue in the queue, one of them already taken by someone.
     DemoRequest("demo-13", timedelta(days=5), "Chris", "+12075550110", (CallTime.MORNINGS,), True),
-    DemoRequest("demo-14", timedelta(days=4), "Robin", "+12075550111", (CallTime.AFTERNOONS,), False,
-                assigned_to=DEMO_INTAKE),
-    DemoRequest("demo-05", timedelta(days=3), "Sam O'Brien", "+12075550105", (CallTime.AFTERNOONS,), False,
-                status=Status.CONSULTATION_SCHEDULED, calls=(CallOutcome.REACHED,), assigned_to=DEMO_MANAGER),
-    DemoRequest("demo-06", timedelta(days=2), "Nguyễn", "+12075550104", (CallTime.EVENINGS,), False,
-                status=Status.ATTEMPTING_CONTACT, calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER),
-                assigned_to=DEMO_INTAKE, note="No voicemail allowed; try after 6 pm."),
-    DemoRequest("demo-07", timedelta(days=1), "Anne-Marie", "+12075550103", (CallTime.MORNINGS,), True,
-                request_for=RequestFor.SOMEONE_I_CARE_ABOUT, email="annemarie@example.org",
-                message="I am asking for my mother. She knows I am doing this.", status=Status.ATTEMPTING_CONTACT,
-                calls=(CallOutcome.LEFT_VOICEMAIL,)),
+    DemoRequest(
+        "demo-14", timedelta(days=4), "Robin", "+12075550111", (CallTime.AFTERNOONS,), False, assigned_to=DEMO_INTAKE
+    ),
+    DemoRequest(
+        "demo-05",
+        timedelta(days=3),
+        "Sam O'Brien",
+        "+12075550105",
+        (CallTime.AFTERNOONS,),
+        False,
+        status=Status.CONSULTATION_SCHEDULED,
+        calls=(CallOutcome.REACHED,),
+        assigned_to=DEMO_MANAGER,
+    ),
+    DemoRequest(
+        "demo-06",
+        timedelta(days=2),
+        "Nguyễn",
+        "+12075550104",
+        (CallTime.EVENINGS,),
+        False,
+        status=Status.ATTEMPTING_CONTACT,
+        calls=(CallOutcome.NO_ANSWER, CallOutcome.NO_ANSWER),
+        assigned_to=DEMO_INTAKE,
+        note="No voicemail allowed; try after 6 pm.",
+    ),
+    DemoRequest(
+        "demo-07",
+        timedelta(days=1),
+        "Anne-Marie",
+        "+12075550103",
+        (CallTime.MORNINGS,),
+        True,
+        request_for=RequestFor.SOMEONE_I_CARE_ABOUT,
+        email="annemarie@example.org",
+        message="I am asking for my mother. She knows I am doing this.",
+        status=Status.ATTEMPTING_CONTACT,
+        calls=(CallOutcome.LEFT_VOICEMAIL,),
+    ),
     # The same phone as demo-07 while that one is still open: stored, and linked to it as a duplicate.
-    DemoRequest("demo-08", timedelta(hours=20), "Anne-Marie", "+12075550103", (CallTime.AFTERNOONS,), True,
-                request_for=RequestFor.SOMEONE_I_CARE_ABOUT),
-    DemoRequest("demo-09", timedelta(hours=6), "Lee", "+12075550102", (CallTime.EVENINGS,), False,
-                request_for=RequestFor.SOMEONE_I_CARE_ABOUT),
-    DemoRequest("demo-10", timedelta(hours=5), "José", "+442079460958", (CallTime.AFTERNOONS, CallTime.EVENINGS),
-                False, message="I live in London for now, so evenings your time are best."),
-    DemoRequest("demo-11", timedelta(hours=3), "Best Offer", "+18005550199", (CallTime.MORNINGS,), True,
-                message="Cheap followers, visit our website!", spam_reason=SpamReason.HONEYPOT),
+    DemoRequest(
+        "demo-08",
+        timedelta(hours=20),
+        "Anne-Marie",
+        "+12075550103",
+        (CallTime.AFTERNOONS,),
+        True,
+        request_for=RequestFor.SOMEONE_I_CARE_ABOUT,
+    ),
+    DemoRequest(
+        "demo-09",
+        timedelta(hours=6),
+        "Lee",
+        "+12075550102",
+        (CallTime.EVENINGS,),
+        False,
+        request_for=RequestFor.SOMEONE_I_CARE_ABOUT,
+    ),
+    DemoRequest(
+        "demo-10",
+        timedelta(hours=5),
+        "José",
+        "+442079460958",
+        (CallTime.AFTERNOONS, CallTime.EVENINGS),
+        False,
+        message="I live in London for now, so evenings your time are best.",
+    ),
+    DemoRequest(
+        "demo-11",
+        timedelta(hours=3),
+        "Best Offer",
+        "+18005550199",
+        (CallTime.MORNINGS,),
+        True,
+        message="Cheap followers, visit our website!",
+        spam_reason=SpamReason.HONEYPOT,
+    ),
     DemoRequest("demo-12", timedelta(hours=2), "Maria", "+12075550101", (CallTime.MORNINGS,), True),
 )
 # When staff first called, and when they moved each request on, after it arrived.
@@ -102,17 +194,16 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=role)])
             users[username] = user
             self.stdout.write(
-                f"Demo staff login, {role} ({'created' if created else 'already there'}): "
-                f"{username} / {DEMO_PASSWORD}"
+                f"Demo staff login, {role} ({'created' if created else 'already there'}): {username} / {DEMO_PASSWORD}"
             )
         self.stdout.write(f"Demo call-back requests: {self._load_requests(users)} created")
 
     def _load_requests(self, users: dict) -> int:
         now = timezone.now()
         existing = set(
-            ConsultationRequest.objects.filter(
-                submission_token__in=[demo.token for demo in DEMO_REQUESTS]
-            ).values_list("submission_token", flat=True)
+            ConsultationRequest.objects.filter(submission_token__in=[demo.token for demo in DEMO_REQUESTS]).values_list(
+                "submission_token", flat=True
+            )
         )
         created = 0
         for demo in DEMO_REQUESTS:

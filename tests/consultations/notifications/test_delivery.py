@@ -35,8 +35,17 @@ PERSONAL = {
     "request_for": "someone_i_care_about",
 }
 LEAKS = [
-    "Zebediah", "Quartermaine", "2075550177", "555-0177", "zq.private", "Marigold", "Xanax",
-    "evening", "someone", "care about", "voicemail",
+    "Zebediah",
+    "Quartermaine",
+    "2075550177",
+    "555-0177",
+    "zq.private",
+    "Marigold",
+    "Xanax",
+    "evening",
+    "someone",
+    "care about",
+    "voicemail",
 ]
 
 
@@ -73,14 +82,18 @@ def test_a_request_sends_one_email_per_recipient_with_the_link_and_nothing_the_p
     assert {task.args_kwargs["kwargs"]["notification_id"] for task in DBTaskResult.objects.all()} == set(
         StaffNotification.objects.values_list("pk", flat=True)
     )
-    assert all(task.args_kwargs == {"args": [], "kwargs": {"notification_id": task.args_kwargs["kwargs"][
-        "notification_id"]}} for task in DBTaskResult.objects.all())
+    assert all(
+        task.args_kwargs == {"args": [], "kwargs": {"notification_id": task.args_kwargs["kwargs"]["notification_id"]}}
+        for task in DBTaskResult.objects.all()
+    )
 
     run_queued_tasks()
     run_queued_tasks()
 
     assert sorted(message["X-Envelope-To"] for message in smtp_server.received) == [
-        "ann@example.org", "ben@example.org", "intake@example.org"
+        "ann@example.org",
+        "ben@example.org",
+        "intake@example.org",
     ]
     link = f"https://www.example.org/admin/consultations/consultationrequest/{request.pk}/change/"
     for message in smtp_server.received:
@@ -213,7 +226,9 @@ def test_an_unexpected_error_is_retried_and_raised_for_the_task_result(one_recip
         deliver_notification(notification_id=notification.pk, now=notification.next_attempt_at)
     notification.refresh_from_db()
     assert (notification.status, notification.attempts, notification.last_error) == (
-        NotificationStatus.PENDING, 1, "ValueError"
+        NotificationStatus.PENDING,
+        1,
+        "ValueError",
     )
 
 
@@ -260,7 +275,9 @@ def test_the_sweeper_recovers_from_a_worker_killed_mid_send(smtp_server, one_rec
         status=NotificationStatus.SENDING, attempts=1, claimed_until=now + timedelta(seconds=120)
     )
     assert sweep_notifications(now=now + timedelta(seconds=60)) == {
-        "abandoned": 0, "stalled tasks": 0, "queued again": 0
+        "abandoned": 0,
+        "stalled tasks": 0,
+        "queued again": 0,
     }
     later = now + timedelta(seconds=121)
     assert sweep_notifications(now=later) == {"abandoned": 0, "stalled tasks": 1, "queued again": 1}

@@ -48,8 +48,7 @@ def start_worker(smtp_server):
             "NOTIFICATION_SWEEP_SECONDS": "0.5",
         }
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.1",
-             "--worker-id", name],
+            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.1", "--worker-id", name],
             cwd=BASE_DIR,
             env=env,
         )
