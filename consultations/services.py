@@ -36,6 +36,7 @@ from consultations.models import (
     Status,
     StatusChange,
 )
+from pages.clock import NoOpeningTime, clinic_clock
 
 logger = logging.getLogger(__name__)
 
@@ -330,12 +331,18 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
     return counts
 
 
-def expected_call_by(*, submitted_at: datetime) -> datetime:
-    """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone."""
-    return settings.CLINIC_OPENING_HOURS.expected_by(
-        submitted_at.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE)),
-        timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS),
-    )
+def expected_call_by(*, submitted_at: datetime) -> datetime | None:
+    """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone.
+
+    Closures count as closed time. None when the clinic has no opening time recorded ahead.
+    """
+    try:
+        return clinic_clock().expected_by(
+            submitted_at.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE)),
+            timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS),
+        )
+    except NoOpeningTime:
+        return None
 
 
 # Staff notifications: the outbox. A row is recorded in the transaction that makes it necessary and the task that

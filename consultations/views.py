@@ -97,6 +97,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
         due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
-            "expected": by_when(due, timezone.localtime(timezone.now(), due.tzinfo)),
+            "expected": by_when(due, timezone.localtime(timezone.now(), due.tzinfo)) if due else "",
         }
     return render(request, "consultations/thanks.html", context)
