@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -41,6 +42,15 @@ class SingleRowAdmin(FactAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        """A list of one is a needless step: go straight to the row (or to adding it)."""
+        opts = self.model._meta
+        if self.model.objects.exists():
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", models.SINGLETON_ID)
+        if self.has_add_permission(request):
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_add")
+        return super().changelist_view(request, extra_context)
 
 
 @admin.register(models.ContactDetails)

@@ -103,6 +103,14 @@ def test_changes_to_the_facts_are_in_the_managers_audit_trail(manager_client, in
     assert intake_client.get(reverse("admin:pages_factchange_changelist")).status_code == 403
 
 
+def test_the_single_row_facts_open_straight_on_their_form(manager_client):
+    response = manager_client.get(reverse("admin:pages_contactdetails_changelist"))
+    assert response.status_code == 302 and response["Location"] == CONTACT_URL
+    ContactDetails.objects.all().delete()
+    response = manager_client.get(reverse("admin:pages_contactdetails_changelist"))
+    assert response["Location"] == reverse("admin:pages_contactdetails_add")
+
+
 def test_a_single_day_closure_needs_only_its_first_day(manager_client):
     response = manager_client.post(reverse("admin:pages_closure_add"), {"first_day": "2026-12-25", "note": ""})
     assert response.status_code == 302
