@@ -6,7 +6,7 @@ tests of that check record real-looking ones instead.
 
 from datetime import date, time
 
-from pages.models import ContactDetails, Costs, OpeningHours, PageReview, TeamMember
+from pages.models import Closure, ContactDetails, Costs, OpeningHours, PageReview, Photo, TeamMember
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 TEST_PHONE = "(207) 555-0142"
@@ -38,3 +38,10 @@ def record_real_looking_facts() -> None:
     clinician = TeamMember.objects.get()
     for name in REVIEWABLE_PAGES_BY_NAME:
         PageReview.objects.create(page_name=name, reviewer=clinician, reviewed_on=date(2026, 11, 24))
+
+
+def clear_facts() -> None:
+    """No facts at all, as on a new installation."""
+    PageReview.objects.all().delete()
+    for model in (ContactDetails, OpeningHours, Closure, TeamMember, Photo, Costs):
+        model.objects.all().delete()

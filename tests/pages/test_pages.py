@@ -238,3 +238,10 @@ def test_stylesheets_load_nothing_from_another_host():
         assert "@import" not in text, css
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
             assert url.startswith("data:") or not (urlsplit(url).scheme or url.startswith("//")), (css, url)
+
+
+def test_pages_say_the_facts_are_made_up_only_while_developing(client, settings):
+    assert client.get("/").content.count(b"development-banner") == 0
+    settings.DEBUG = True
+    banner = BeautifulSoup(client.get("/").content, "html.parser").find(class_="development-banner")
+    assert "made up" in banner.get_text()
