@@ -127,7 +127,7 @@ class TeamMemberAdmin(FactAdmin):
         if variant is None:
             return "None"
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" style="max-width: 160px; height: auto">',
+            '<img src="{}" width="{}" height="{}" alt="{}">',
             reverse("pages:photo", args=[variant.name]),
             variant.width,
             variant.height,

@@ -7,10 +7,11 @@ serving pages with the old phone number. Each process also keeps the snapshot of
 minute, so a page served from cache reads one small key from the shared cache and nothing from the database.
 """
 
+import hashlib
 import logging
 import time as monotonic_time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, time, timedelta
 
 from django.conf import settings
@@ -241,6 +242,16 @@ def _safely(operation, *args):
         return None
 
 
+def _shape() -> str:
+    """A digest of the snapshot's classes and fields: a release that changes them never reads an older pickle."""
+    classes = (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, PageReviewFact, Clinic, Facts)
+    described = repr([(cls.__name__, [item.name for item in fields(cls)]) for cls in classes])
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+_SHAPE = _shape()
+
+
 def facts_version() -> str | None:
     """The current version token, made on first use; None when the shared cache cannot be reached."""
     version = _safely(cache.get, VERSION_KEY)
@@ -281,7 +292,7 @@ def current_facts() -> Facts:
     local = _local
     if local and local[0] == version and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
         return local[2]
-    key = f"clinic-facts:{version}"
+    key = f"clinic-facts:{_SHAPE}:{version}"
     facts = _safely(cache.get, key)
     if facts is None:
         facts = _from_database()
