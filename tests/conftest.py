@@ -1,8 +1,5 @@
-from urllib.parse import quote
-
 import pytest
 from django.core.cache import caches
-from django.db import connection
 
 
 def clear_caches() -> None:
@@ -78,12 +75,3 @@ def facts_cached(clinic_facts):
     from pages.facts import current_facts
 
     current_facts()
-
-
-def database_url() -> str:
-    """The test database (pytest-django's test_<name> on PostgreSQL, a file on SQLite) as a DATABASE_URL."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from tests.clinic_facts import record_real_looking_facts
-from tests.conftest import database_url
+from tests.servers import database_url
 
 STRONG_KEY = "p7Hq2vX9sLk4mN8wR1tY6uZ3aB5cD0eF-gJ7hK2iL9oP4qS1rT6uV8wX3yZ5aB7c"
 PRODUCTION = {

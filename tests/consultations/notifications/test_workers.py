@@ -14,7 +14,6 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
-from tests.conftest import database_url
 from tests.consultations.conftest import stored_request
 from tests.servers import database_url
 
