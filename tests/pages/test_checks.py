@@ -1,7 +1,7 @@
 """`check --deploy` fails while a fact is a placeholder and warns while an article has no recorded review."""
 
 import pytest
-from django.core.checks import ERROR, WARNING
+from django.core.checks import ERROR, WARNING, run_checks
 
 from pages.checks import check_clinic_facts
 from pages.models import ContactDetails, Costs, OpeningHours, PageReview, TeamMember
@@ -54,8 +54,6 @@ def test_an_article_without_a_review_is_a_warning_not_an_error(real_looking):
 
 
 def test_the_checks_run_only_with_deploy(real_looking):
-    from django.core.checks import run_checks
-
     ContactDetails.objects.update(phone="207-555-0199")
     assert not [problem for problem in run_checks() if problem.id.startswith("pages.")]
     assert "pages.E003" in [problem.id for problem in run_checks(include_deployment_checks=True)]

@@ -1,8 +1,11 @@
 """The clinic's facts: edited by the Clinic manager in the admin, read by Intake staff, shown at once everywhere."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 
 from pages import facts
 from pages.models import Closure, ContactDetails, FactChange
@@ -128,10 +131,6 @@ def test_a_closure_ending_before_it_starts_is_refused(manager_client):
 
 
 def test_upcoming_closures_show_and_past_ones_do_not(client):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     today = timezone.localdate()
     Closure.objects.create(first_day=today - timedelta(days=3), last_day=today - timedelta(days=1), note="Gone")
     Closure.objects.create(first_day=today + timedelta(days=2), last_day=today + timedelta(days=2), note="Training")
