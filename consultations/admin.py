@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from consultations import services
+from consultations import dashboard, outbox, services
 from consultations.forms import DEFAULT_PHONE_REGION
 from consultations.models import (
     AuditEntry,
@@ -504,7 +504,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Send the selected failed emails again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[StaffNotification]) -> None:
         notifications = list(queryset)
-        resent = sum(services.resend_notification(notification=notification) for notification in notifications)
+        resent = sum(outbox.resend_notification(notification=notification) for notification in notifications)
         skipped = len(notifications) - resent
         self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)
         if skipped:
@@ -523,6 +523,6 @@ class StaffNotificationAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        for problem in services.notification_health().problems:
+        for problem in dashboard.notification_health().problems:
             self.message_user(request, problem, messages.WARNING)
         return super().changelist_view(request, extra_context)

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, User
 from django_tasks_db.management.commands import db_worker
 
-from consultations.services import INTAKE_STAFF_GROUP
+from consultations.outbox import INTAKE_STAFF_GROUP
 
 
 class SMTPServer:

@@ -10,10 +10,10 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations import emails
+from consultations.dashboard import notification_health
 from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification
-from consultations.services import (
+from consultations.outbox import (
     deliver_notification,
-    notification_health,
     notification_recipients,
     resend_notification,
     retry_delay,
@@ -283,7 +283,7 @@ def test_the_sweeper_recovers_from_a_worker_killed_mid_send(smtp_server, one_rec
     assert sweep_notifications(now=later) == {"abandoned": 0, "stalled tasks": 1, "queued again": 1}
     task.refresh_from_db()
     assert task.status == TaskResultStatus.FAILED
-    assert task.exception_class_path == "consultations.tasks.WorkerLost"
+    assert task.exception_class_path == "consultations.task_queue.WorkerLost"
     assert deliver_notification(notification_id=notification.pk, now=later) == "sent"
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (NotificationStatus.SENT, 2)

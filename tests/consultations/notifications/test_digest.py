@@ -5,7 +5,8 @@ import pytest
 from django.core.management import call_command
 
 from consultations.models import NotificationKind, StaffNotification, Status
-from consultations.services import change_status, deliver_notification, overdue_requests, record_overdue_digests
+from consultations.outbox import deliver_notification, overdue_requests, record_overdue_digests
+from consultations.services import change_status
 from tests.consultations.conftest import stored_request
 from tests.consultations.notifications.conftest import everything_in, intake_staff
 

@@ -104,7 +104,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     ]
     killed_task = DBTaskResult.objects.get(worker_ids=["first"])
     assert killed_task.status == TaskResultStatus.FAILED
-    assert killed_task.exception_class_path == "consultations.tasks.WorkerLost"
+    assert killed_task.exception_class_path == "consultations.task_queue.WorkerLost"
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="two workers at once need PostgreSQL: set DATABASE_URL (CI does)")
