@@ -5,7 +5,6 @@ Every write goes through consultations.services, so the timeline and the audit t
 
 import re
 
-import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
@@ -19,7 +18,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
 from consultations import dashboard, outbox, services
-from consultations.forms import DEFAULT_PHONE_REGION
 from consultations.models import (
     AuditEntry,
     CallAttempt,
@@ -28,6 +26,7 @@ from consultations.models import (
     StaffNotification,
     Status,
 )
+from portland_site import phones
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 
@@ -39,17 +38,6 @@ def _clinic_time(moment) -> str:
     local = timezone.localtime(moment)
     year = "" if local.year == timezone.localdate().year else f", {local.year}"
     return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
-
-
-def _e164(text: str) -> str | None:
-    """A phone number typed in any format, as stored (E.164); None when it cannot be one."""
-    try:
-        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -276,7 +264,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         reference = term.replace("-", "").replace(" ", "").upper()
         if _REFERENCE.fullmatch(reference):
             matches |= queryset.filter(reference=reference)
-        if phone := _e164(term):
+        if phone := phones.possible_e164(term):
             matches |= queryset.filter(phone=phone)
         return matches, False
 

@@ -3,12 +3,13 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from portland_site import phones
 
 
 class Status(models.TextChoices):
@@ -159,13 +160,7 @@ class ConsultationRequest(models.Model):
         """National format for North American (+1) numbers, international format (with +) for others."""
         if not self.phone:
             return ""
-        number = phonenumbers.parse(self.phone)
-        style = (
-            phonenumbers.PhoneNumberFormat.NATIONAL
-            if number.country_code == 1
-            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        return phonenumbers.format_number(number, style)
+        return phones.for_display(self.phone)
 
     @property
     def call_times(self) -> list[CallTime]:

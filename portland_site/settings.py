@@ -11,7 +11,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portland_site.clinic import ClinicHours, phone_in_e164
+from portland_site import phones
+from portland_site.clinic import ClinicHours
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,10 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # The clinic. Demo values are placeholders (see .env.example).
 CLINIC_NAME = env.str("CLINIC_NAME", default="Portland Treatment Center")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(207) 555-0142")
-try:
-    CLINIC_PHONE_E164 = phone_in_e164(CLINIC_PHONE)
-except ValueError as error:
-    raise ImproperlyConfigured(f"CLINIC_PHONE is not valid: {error}") from error
+CLINIC_PHONE_E164 = phones.possible_e164(CLINIC_PHONE)
+if CLINIC_PHONE_E164 is None:
+    raise ImproperlyConfigured(f"CLINIC_PHONE is not valid: {CLINIC_PHONE!r} is not a phone number")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Example Street, Suite 200, Portland, ME 04101")
 CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-17:00")
 CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
