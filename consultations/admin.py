@@ -13,7 +13,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
@@ -27,16 +26,17 @@ from consultations.models import (
     Status,
 )
 from portland_site import phones
+from portland_site.clinic_time import in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 
 
 def _clinic_time(moment) -> str:
-    """In the clinic's time zone (Django's TIME_ZONE), with the year only when it is not this year."""
+    """In the clinic's time zone, with the year only when it is not this year."""
     if not moment:
         return "—"
-    local = timezone.localtime(moment)
-    year = "" if local.year == timezone.localdate().year else f", {local.year}"
+    local = in_clinic_time(moment)
+    year = "" if local.year == in_clinic_time().year else f", {local.year}"
     return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
 
 
@@ -441,7 +441,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         queryset = self.get_changelist_instance(request).get_queryset(request)
         csv_text = services.export_requests(consultation_requests=queryset, by=request.user)
         response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
-        filename = f"call-back-requests-{timezone.localtime():%Y-%m-%d-%H%M}.csv"
+        filename = f"call-back-requests-{in_clinic_time():%Y-%m-%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response

@@ -1,7 +1,6 @@
 """Call-back requests: what a person sent through the form, and where staff are with it."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portland_site import phones
+from portland_site.clinic_time import in_clinic_time
 
 
 class Status(models.TextChoices):
@@ -46,7 +46,7 @@ def overdue_since(now: datetime | None = None) -> datetime:
 
     Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time.
     """
-    now = (now or timezone.now()).astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE))
+    now = in_clinic_time(now)
     return settings.CLINIC_OPENING_HOURS.subtract_business_hours(
         now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
     )

@@ -4,7 +4,6 @@ import logging
 import secrets
 from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -29,6 +28,7 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.outbox import record_request_notifications
+from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
 
@@ -326,6 +326,6 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
 def expected_call_by(*, submitted_at: datetime) -> datetime:
     """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone."""
     return settings.CLINIC_OPENING_HOURS.expected_by(
-        submitted_at.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE)),
+        in_clinic_time(submitted_at),
         timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS),
     )
