@@ -11,7 +11,8 @@ from consultations.forms import MIN_FILL_TIME
 from consultations.models import CallAttempt, ConsultationRequest, Status, StatusChange
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import record_requests, save_screenshot, sign_in, staff_with_authenticator, tab_to
-from tests.consultations.conftest import FORM_URL, stored_request
+from tests.consultations.conftest import FORM_URL
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,7 +12,8 @@ from django.test import Client
 
 from consultations import ratelimit
 from consultations.models import ConsultationRequest
-from tests.consultations.conftest import FORM_URL, soup, valid_answers
+from tests.consultations.conftest import FORM_URL, soup
+from tests.factories import valid_answers
 
 pytestmark = pytest.mark.django_db
 LIMIT = 5  # the default

@@ -25,7 +25,8 @@ from consultations.models import (
 )
 from consultations.services import REFERENCE_ALPHABET, change_status, record_call_attempt
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import ADMIN, staff_member, stored_request
+from tests.consultations.conftest import ADMIN
+from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/admin/consultations/auditentry/"

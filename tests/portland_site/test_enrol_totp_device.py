@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import staff_member
+
 
 def enrol(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
@@ -54,8 +56,8 @@ def test_unknown_username(db):
         enrol("nobody")
 
 
-def test_warns_when_the_user_is_not_staff(django_user_model):
-    django_user_model.objects.create_user("carol", password="a long enough password")
+def test_warns_when_the_user_is_not_staff(db):
+    staff_member("carol", is_staff=False)
     _, err = enrol("carol")
     assert "carol is not staff" in err
 

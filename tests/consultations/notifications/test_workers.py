@@ -16,7 +16,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
