@@ -40,6 +40,22 @@ def _clinic_time(moment) -> str:
     return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
 
 
+class RefusedWritesMixin:
+    """Refuses the writes named in `refused_writes` (all three by default: read-only) whatever a user's
+    permissions, for records that must stay as they happened."""
+
+    refused_writes: tuple[str, ...] = ("add", "change", "delete")
+
+    def has_add_permission(self, request, *args):
+        return "add" not in self.refused_writes and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return "change" not in self.refused_writes and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return "delete" not in self.refused_writes and super().has_delete_permission(request, obj)
+
+
 class StatusFilter(admin.SimpleListFilter):
     """Open requests (new and attempting contact) unless staff ask for another status or all of them."""
 
@@ -107,9 +123,10 @@ class ReceivedFilter(admin.DateFieldListFilter):
         self.title = "received"
 
 
-class CallAttemptInline(admin.TabularInline):
+class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
+    refused_writes = ("change", "delete")
     model = CallAttempt
     fields = ["attempted_at", "made_by", "outcome", "note"]
     readonly_fields = ["made_by"]
@@ -128,44 +145,26 @@ class CallAttemptInline(admin.TabularInline):
                 field.widget.attrs["aria-label"] = label
         return field
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class NoteInline(admin.StackedInline):
+class NoteInline(RefusedWritesMixin, admin.StackedInline):
+    refused_writes = ("change", "delete")
     model = Note
     fields = ["text", "author", "written_at"]
     readonly_fields = ["author", "written_at"]
     extra = 1
-    verbose_name = "internal note"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
 _NOTIFICATION_FIELDS = ["kind", "recipient", "status", "attempts", "next_attempt_at", "last_error", "sent_at"]
 
 
-class StaffNotificationInline(admin.TabularInline):
+class StaffNotificationInline(RefusedWritesMixin, admin.TabularInline):
     model = StaffNotification
     fields = _NOTIFICATION_FIELDS
     readonly_fields = _NOTIFICATION_FIELDS
     extra = 0
     can_delete = False
     verbose_name_plural = "staff emails about this request"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _status_action(status: Status):
@@ -179,7 +178,8 @@ def _status_action(status: Status):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
+    refused_writes = ("add",)  # requests come from the form only
     list_display = [
         "reference_display",
         "received",
@@ -346,9 +346,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     # Permissions
 
-    def has_add_permission(self, request):
-        return False  # requests come from the form only
-
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.export_consultationrequest")
 
@@ -448,7 +445,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """Read-only for everyone: the trail is appended to by the services and never edited."""
 
     list_display = ["at", "actor", "action", "row_count", "references_shown", "detail"]
@@ -463,18 +460,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         more = len(shown) - 10
         return " ".join(shown[:10]) + (f" and {more} more" if more > 0 else "")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StaffNotification)
-class StaffNotificationAdmin(admin.ModelAdmin):
+class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "request_link", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "kind"]
     list_select_related = ["consultation_request"]
@@ -500,15 +488,6 @@ class StaffNotificationAdmin(admin.ModelAdmin):
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.resend_staffnotification")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         for problem in dashboard.notification_health().problems:

@@ -25,7 +25,7 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
             "received_at": in_clinic_time(consultation_request.created_at),
             "admin_link": admin_link(consultation_request),
         }
-    new_requests_path = reverse("admin:consultations_consultationrequest_changelist")
+    queue_path = reverse("admin:consultations_consultationrequest_changelist")
     return {
         "now": in_clinic_time(now),
         "sla_hours": settings.CONSULTATION_SLA_BUSINESS_HOURS,
@@ -37,7 +37,8 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
             }
             for overdue_request in overdue
         ],
-        "new_requests_link": f"{settings.SITE_URL}{new_requests_path}?status__exact=new",
+        # The queue's own overdue view, as the dashboard links to it.
+        "overdue_link": f"{settings.SITE_URL}{queue_path}?overdue=yes",
     }
 
 

@@ -123,6 +123,8 @@ class ConsultationRequest(models.Model):
     objects = ConsultationRequestQuerySet.as_manager()
 
     class Meta:
+        # What staff call it everywhere (the admin's titles and messages too), though the code says consultation.
+        verbose_name = "call-back request"
         ordering = ["-created_at"]
         permissions = [
             ("export_consultationrequest", "Can export call-back requests as CSV"),
@@ -182,7 +184,7 @@ class CallOutcome(models.TextChoices):
 
 class CallAttempt(models.Model):
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts"
+        ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts", verbose_name="call-back request"
     )
     attempted_at = models.DateTimeField("when", default=timezone.now)
     made_by = models.ForeignKey(
@@ -205,7 +207,9 @@ class CallAttempt(models.Model):
 class Note(models.Model):
     """An internal note by staff; never shown to the person."""
 
-    consultation_request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="notes", verbose_name="call-back request"
+    )
     written_at = models.DateTimeField(default=timezone.now, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(max_length=2000)
@@ -222,7 +226,7 @@ class StatusChange(models.Model):
     """One step of a request's timeline, written only by services.change_status."""
 
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes"
+        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name="call-back request"
     )
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -298,7 +302,12 @@ class StaffNotification(models.Model):
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     # Empty for a digest, which is about all overdue requests at the moment it is sent.
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_notifications"
+        ConsultationRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_notifications",
+        verbose_name="call-back request",
     )
     recipient = models.EmailField()
     status = models.CharField(max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)

@@ -125,7 +125,7 @@ def test_staff_sign_in_with_two_factor_and_work_a_new_request(live_server, page,
     sign_in(page, live_server.url, intake, device)
 
     with page.expect_navigation():
-        page.locator("#content-main").get_by_role("link", name="Consultation requests").click()
+        page.locator("#content-main").get_by_role("link", name="Call-back requests").click()
     page.locator("#searchbar").fill(request.reference_display)
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -59,7 +59,7 @@ def test_the_digest_lists_references_and_links_only_to_each_recipient(requests_o
         assert "1 call-back request is still new after 4 hours of opening time" in text
         assert morning.reference_display in text and afternoon.reference_display not in text
         assert f"https://www.example.org/admin/consultations/consultationrequest/{morning.pk}/change/" in text
-        assert "https://www.example.org/admin/consultations/consultationrequest/?status__exact=new" in text
+        assert "https://www.example.org/admin/consultations/consultationrequest/?overdue=yes" in text
         everything = everything_in(message)
         for name in ("Gwendolyn", "Ignatius", "Hortense", "555-011", "2075550"):
             assert name not in everything
