@@ -22,7 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pages import models
-from portland_site.clinic import DAY_NAMES, format_time, phone_in_e164
+from portland_site import phones
+from portland_site.clinic import DAY_NAMES, format_time
 
 logger = logging.getLogger(__name__)
 
@@ -196,10 +197,11 @@ def build_facts() -> Facts:
         .prefetch_related(variants)
     )
     costs = models.Costs.objects.first()
+    phone_e164 = (phones.possible_e164(contact.phone) or "") if contact else ""
     clinic = Clinic(
         name=settings.CLINIC_NAME,
-        phone=contact.phone if contact else "",
-        phone_e164=phone_in_e164(contact.phone) if contact else "",
+        phone=phones.for_display(phone_e164) if phone_e164 else "",
+        phone_e164=phone_e164,
         address=contact.address if contact else "",
         directions=contact.directions if contact else "",
         telehealth=contact.telehealth if contact else "",

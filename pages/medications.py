@@ -59,7 +59,6 @@ class Medication:
             nav_label=self.generic_name,
             parent=PAGES_BY_NAME["benzodiazepines"],
             reviewed_as="benzodiazepines",
-            template="pages/medication.html",
         )
 
     def get_absolute_url(self) -> str:

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
-from portland_site.clinic import DAY_NAMES, phone_in_e164
+from portland_site import phones
+from portland_site.clinic import DAY_NAMES
 
 # Rows of which there is only ever one have this primary key.
 SINGLETON_ID = 1
@@ -27,10 +28,8 @@ class Weekday(models.IntegerChoices):
 
 
 def _validate_phone(value: str) -> None:
-    try:
-        phone_in_e164(value)
-    except ValueError as error:
-        raise ValidationError("Enter a phone number, for example (207) 555-0100.") from error
+    if phones.valid_number(value) is None:
+        raise ValidationError("Enter a phone number, for example (207) 555-0100.")
 
 
 class ContactDetails(models.Model):

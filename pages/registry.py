@@ -22,7 +22,6 @@ class Page:
     menu: str = MAIN_MENU
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
-    template: str = ""
     # Whose clinical review (pages.models.PageReview) this page shows: its own, or its article's.
     reviewed_as: str = ""
 
@@ -37,7 +36,7 @@ class Page:
 
     @property
     def template_name(self) -> str:
-        return self.template or f"pages/{self.name}.html"
+        return f"pages/{self.name}.html"
 
     @property
     def breadcrumbs(self) -> list["Page"]:

@@ -1,24 +1,11 @@
-"""Clinic wording shared by the apps: a phone number for tel: links, and days and times in words.
+"""Clinic wording shared by the apps: days and times in words.
 
 The clinic's own facts (its phone, hours and closures) are data in the `pages` app; its clock is pages/clock.py.
 """
 
 from datetime import datetime, time
 
-import phonenumbers
-
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def phone_in_e164(phone: str) -> str:
-    """The clinic's phone as pages link to it (tel:+12075550142); a US number may be written without +1."""
-    try:
-        number = phonenumbers.parse(phone, "US")
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"{phone!r} is not a phone number") from error
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError(f"{phone!r} is not a phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def format_time(value: time) -> str:

@@ -9,7 +9,7 @@ from consultations.services import expected_call_by
 from pages.clock import ClinicClock, NoOpeningTime, clinic_clock
 from pages.facts import facts_changed, hours_in_words
 from pages.models import Closure, OpeningHours
-from portland_site.clinic import by_when, phone_in_e164
+from portland_site.clinic import by_when
 from tests.clinic_facts import set_opening_hours
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -165,8 +165,3 @@ def test_the_clock_reads_the_hours_and_closures_kept_in_the_admin(settings, djan
 def test_with_no_hours_recorded_no_time_is_promised():
     OpeningHours.objects.all().delete()
     assert expected_call_by(submitted_at=at(7, 9)) is None
-
-
-@pytest.mark.parametrize("written", ["(207) 555-0142", "207-555-0142", "+1 207 555 0142"])
-def test_the_clinic_phone_is_linked_in_e164_however_it_is_written(written):
-    assert phone_in_e164(written) == "+12075550142"

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from pages import facts
 from pages.models import Closure, ContactDetails, FactChange
-from tests.consultations.conftest import signed_in, soup, staff_member
+from tests.consultations.conftest import signed_in, soup
+from tests.factories import staff_member
 
 CONTACT_URL = reverse("admin:pages_contactdetails_change", args=[1])
 

@@ -13,7 +13,8 @@ from PIL import ExifTags, Image
 
 from pages.facts import current_facts
 from pages.models import Photo, PhotoVariant, TeamMember
-from tests.consultations.conftest import signed_in, soup, staff_member
+from tests.consultations.conftest import signed_in, soup
+from tests.factories import staff_member
 
 ADD_URL = reverse("admin:pages_teammember_add")
 
