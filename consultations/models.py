@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from pages.clock import NoOpeningTime, clinic_clock
 from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
@@ -41,19 +42,22 @@ class SpamReason(models.TextChoices):
     TOO_FAST = "too_fast", "Sent less than 3 seconds after the form was opened"
 
 
-def overdue_since(now: datetime | None = None) -> datetime:
+def overdue_since(now: datetime | None = None) -> datetime | None:
     """Requests still new that arrived at or before this moment are overdue.
 
-    Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time.
+    Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time (closures are
+    closed time). None, and nothing is overdue, when no opening time is recorded.
     """
     now = in_clinic_time(now)
-    return settings.CLINIC_OPENING_HOURS.subtract_business_hours(
-        now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
-    )
+    try:
+        return clinic_clock().subtract_business_hours(now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS))
+    except NoOpeningTime:
+        return None
 
 
 def _overdue(now: datetime | None) -> Q:
-    return Q(status=Status.NEW, created_at__lte=overdue_since(now))
+    since = overdue_since(now)
+    return Q(pk__in=[]) if since is None else Q(status=Status.NEW, created_at__lte=since)
 
 
 class ConsultationRequestQuerySet(models.QuerySet):

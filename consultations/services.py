@@ -28,6 +28,7 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.outbox import record_request_notifications
+from pages.clock import NoOpeningTime, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -323,9 +324,14 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
     return counts
 
 
-def expected_call_by(*, submitted_at: datetime) -> datetime:
-    """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone."""
-    return settings.CLINIC_OPENING_HOURS.expected_by(
-        in_clinic_time(submitted_at),
-        timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS),
-    )
+def expected_call_by(*, submitted_at: datetime) -> datetime | None:
+    """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone.
+
+    Closures count as closed time. None when the clinic has no opening time recorded ahead.
+    """
+    try:
+        return clinic_clock().expected_by(
+            in_clinic_time(submitted_at), timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS)
+        )
+    except NoOpeningTime:
+        return None

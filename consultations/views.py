@@ -97,6 +97,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
         due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
-            "expected": by_when(due, in_clinic_time()),
+            "expected": by_when(due, in_clinic_time()) if due else "",
         }
     return render(request, "consultations/thanks.html", context)

@@ -3,8 +3,9 @@
 Browsers and a CDN may keep them (`Cache-Control: public`), and revalidate them with their ETag (answered by
 ConditionalGetMiddleware with 304). On the server each page is kept as it is sent (rendered, with its ETag,
 and compressed for clients that accept gzip), in this process's memory (the `pages` cache) and in the shared
-cache: a page is rendered about once every PAGE_CACHE_SECONDS for all processes together, and most requests
-don't even reach the shared cache (docs/performance.md has the figures). Only views wrapped in `editorial`
+cache: a page is rendered about once every PAGE_CACHE_SECONDS for all processes together. Keys carry the
+version of the clinic's facts (pages/facts.py), so most requests read one small key from the shared cache and
+take the page from local memory (docs/performance.md has the figures). Only views wrapped in `editorial`
 (pages/urls.py) are ever stored: never a form or the admin.
 """
 
@@ -18,6 +19,8 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
+from pages.facts import facts_version
+
 logger = logging.getLogger(__name__)
 
 # The same for everyone: browsers and a CDN may keep it.
@@ -27,12 +30,13 @@ public = cache_control(public=True, max_age=settings.PAGE_CACHE_SECONDS)
 _gzip = GZipMiddleware(lambda request: None)
 
 
-def _key(path: str, gzipped: bool) -> str:
+def _key(path: str, gzipped: bool, facts: str) -> str:
     # Only the path decides what these pages show, so neither a query string nor the Host header is part of
     # the key (no one can fill the cache with ?1, ?2, ...). The static manifest's hash keeps releases apart:
-    # during a rolling deploy a host never serves a page that links to static files it doesn't have.
+    # during a rolling deploy a host never serves a page that links to static files it doesn't have. The facts'
+    # version changes with every save in the admin, so no host serves a page with the old phone number.
     release = getattr(staticfiles_storage, "manifest_hash", "")
-    return f"page:{release}:{'gzip' if gzipped else 'identity'}:{path}"
+    return f"page:{release}:{facts}:{'gzip' if gzipped else 'identity'}:{path}"
 
 
 def _shareable(response) -> bool:
@@ -49,7 +53,8 @@ def _safely(operation, *args):
         return None
 
 
-# A process keeps its copy only briefly, so a page is never older than PAGE_CACHE_SECONDS plus this.
+# A process keeps its copy only briefly, so a page is never older than PAGE_CACHE_SECONDS plus this (a fact
+# changed in the admin shows at once: the key changes).
 _LOCAL_SECONDS = 60
 
 
@@ -76,8 +81,11 @@ def editorial(view):
         # While developing (DEBUG), a template edit shows at the next request, as with Django's template cache.
         if settings.DEBUG or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return public_view(request, *args, **kwargs)
+        version = facts_version()
+        if version is None:  # the shared cache is down: no way to know a stored page is current
+            return public_view(request, *args, **kwargs)
         gzipped = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
-        key = _key(request.path, gzipped)
+        key = _key(request.path, gzipped, version)
         response = _lookup(key)
         if response is not None:
             return response

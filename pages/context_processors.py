@@ -3,18 +3,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse_lazy
 
+from pages.facts import current_facts
 from pages.registry import FOOTER_NAV, MAIN_NAV
 
 CALLBACK_URL = reverse_lazy("consultations:request")
-
-
-@dataclass(frozen=True)
-class Clinic:
-    name: str
-    phone: str
-    phone_e164: str
-    address: str
-    hours_text: str
 
 
 @dataclass(frozen=True)
@@ -23,20 +15,10 @@ class Retention:
     spam_days: int
 
 
-def clinic_from_settings() -> Clinic:
-    return Clinic(
-        name=settings.CLINIC_NAME,
-        phone=settings.CLINIC_PHONE,
-        phone_e164=settings.CLINIC_PHONE_E164,
-        address=settings.CLINIC_ADDRESS,
-        hours_text=settings.CLINIC_OPENING_HOURS.text,
-    )
-
-
 def site(request) -> dict:
-    """What every page shows: the clinic's details, the menus and the call-back link."""
+    """What every page shows: the clinic's facts (pages/facts.py), the menus and the call-back link."""
     return {
-        "clinic": clinic_from_settings(),
+        "clinic": current_facts().clinic,
         "retention": Retention(
             days=settings.CONSULTATION_RETENTION_DAYS, spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS
         ),
@@ -44,5 +26,6 @@ def site(request) -> dict:
         "footer_nav": FOOTER_NAV,
         "callback_url": CALLBACK_URL,
         "site_url": settings.SITE_URL,
-        "content_reviewer": settings.CONTENT_REVIEWER,
+        # While developing, pages say that the clinic's facts are made up (`load_demo_data`).
+        "development_banner": settings.DEBUG,
     }

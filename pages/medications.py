@@ -58,7 +58,7 @@ class Medication:
             ),
             nav_label=self.generic_name,
             parent=PAGES_BY_NAME["benzodiazepines"],
-            reviewed_on=PAGES_BY_NAME["benzodiazepines"].reviewed_on,
+            reviewed_as="benzodiazepines",
         )
 
     def get_absolute_url(self) -> str:

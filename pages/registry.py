@@ -5,7 +5,6 @@ image and sitemap entry. Adding a page is one entry here and one template in tem
 """
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 MAIN_MENU = "main"
@@ -21,13 +20,19 @@ class Page:
     description: str  # meta description and share description
     nav_label: str
     menu: str = MAIN_MENU
-    reviewed_on: date | None = None  # articles show when they were last reviewed
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
+    # Whose clinical review (pages.models.PageReview) this page shows: its own, or its article's.
+    reviewed_as: str = ""
 
     @property
     def url(self) -> str:
         return f"/{self.path}"
+
+    @property
+    def reviewable(self) -> bool:
+        """Medical articles are reviewed by a clinician; the clinic's own notices (privacy...) are not."""
+        return self.schema_type == "MedicalWebPage" and not self.reviewed_as
 
     @property
     def template_name(self) -> str:
@@ -57,11 +62,9 @@ HOME = Page(
     schema_type="MedicalClinic",
 )
 
-_REVIEWED = date(2026, 11, 20)
-
 
 def _article(**kwargs: Any) -> Page:
-    return Page(parent=HOME, reviewed_on=_REVIEWED, **kwargs)
+    return Page(parent=HOME, **kwargs)
 
 
 PAGES: tuple[Page, ...] = (
@@ -162,3 +165,4 @@ PAGES: tuple[Page, ...] = (
 PAGES_BY_NAME = {page.name: page for page in PAGES}
 MAIN_NAV = tuple(page for page in PAGES if page.menu == MAIN_MENU and page is not HOME)
 FOOTER_NAV = tuple(page for page in PAGES if page.menu == FOOTER_MENU)
+REVIEWABLE_PAGES_BY_NAME = {page.name: page for page in PAGES if page.reviewable}

@@ -12,6 +12,3 @@ class PageSitemap(Sitemap):
 
     def location(self, item):
         return item.url
-
-    def lastmod(self, item):
-        return item.reviewed_on

@@ -18,12 +18,7 @@ _EXTRA_CONTEXT = {"benzodiazepines": {"medications": MEDICATIONS}}
 urlpatterns = [
     path(
         page.path,
-        editorial(
-            TemplateView.as_view(
-                template_name=page.template_name,
-                extra_context={"page": page, **_EXTRA_CONTEXT.get(page.name, {})},
-            )
-        ),
+        editorial(views.EditorialPageView.as_view(page=page, extra_context=_EXTRA_CONTEXT.get(page.name))),
         name=page.name,
     )
     for page in PAGES
@@ -38,4 +33,5 @@ urlpatterns = [
     path(".well-known/security.txt", public(views.security_txt), name="security_txt"),
     path("favicon.ico", public(views.favicon), name="favicon"),
     path("healthz", views.healthz, name="healthz"),
+    path("photos/<str:name>", views.photo, name="photo"),
 ]

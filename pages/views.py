@@ -8,10 +8,30 @@ from django.template import loader
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from pages.context_processors import site
+from pages.facts import current_facts
 from pages.medications import MEDICATIONS_BY_SLUG
+from pages.models import PhotoVariant
+from pages.registry import Page
+
+
+def _page_review(page: Page):
+    return current_facts().reviews.get(page.reviewed_as or page.name)
+
+
+class EditorialPageView(TemplateView):
+    """A registry page, with its recorded clinical review (`page_review`, None when there is none)."""
+
+    page: Page | None = None
+
+    def get_template_names(self):
+        return [self.page.template_name]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page=self.page, page_review=_page_review(self.page), **kwargs)
 
 
 class MedicationView(TemplateView):
@@ -21,7 +41,8 @@ class MedicationView(TemplateView):
         medication = MEDICATIONS_BY_SLUG.get(kwargs["slug"])
         if medication is None:
             raise Http404("No such medication")
-        return super().get_context_data(medication=medication, page=medication.page, **kwargs)
+        page = medication.page
+        return super().get_context_data(medication=medication, page=page, page_review=_page_review(page), **kwargs)
 
 
 def favicon(request):
@@ -66,3 +87,19 @@ def bad_request(request, exception):
 def csrf_failure(request, reason=""):
     """A refused form (usually cookies blocked, or a page kept open too long) in the site's look, with the phone."""
     return render(request, "403_csrf.html", status=403)
+
+
+# Photo names hold a hash of their pixels, so a name always means the same bytes: browsers may keep them a year.
+_IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@require_safe
+def photo(request, name: str):
+    """One processed variant of a team photo (never the upload itself, which is not kept)."""
+    variant = PhotoVariant.objects.filter(name=name).only("content_type", "data").first()
+    if variant is None:
+        raise Http404("No such photo")
+    response = HttpResponse(bytes(variant.data), content_type=variant.content_type)
+    response["Cache-Control"] = _IMMUTABLE
+    response["Content-Disposition"] = "inline"
+    return response

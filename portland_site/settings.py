@@ -11,9 +11,6 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portland_site import phones
-from portland_site.clinic import ClinicHours
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -166,22 +163,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The clinic. Demo values are placeholders (see .env.example).
+# The clinic. Its phone, address, hours, closures, team, costs and page reviews are data the Clinic manager keeps
+# in the admin (the `pages` app); only its name and time zone are settings.
 CLINIC_NAME = env.str("CLINIC_NAME", default="Portland Treatment Center")
-CLINIC_PHONE = env.str("CLINIC_PHONE", default="(207) 555-0142")
-CLINIC_PHONE_E164 = phones.possible_e164(CLINIC_PHONE)
-if CLINIC_PHONE_E164 is None:
-    raise ImproperlyConfigured(f"CLINIC_PHONE is not valid: {CLINIC_PHONE!r} is not a phone number")
-CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Example Street, Suite 200, Portland, ME 04101")
-CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-17:00")
 CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
-try:
-    CLINIC_OPENING_HOURS = ClinicHours.parse(CLINIC_HOURS)
-except ValueError as error:
-    raise ImproperlyConfigured(f"CLINIC_HOURS is not valid: {error}") from error
-
-# Who reviewed the articles (shown on each article, as health sites do). The default is a placeholder.
-CONTENT_REVIEWER = env.str("CONTENT_REVIEWER", default="Clinical team (placeholder reviewer)")
 
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)

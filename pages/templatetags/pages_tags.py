@@ -33,10 +33,35 @@ def page_schema(context, page: Page) -> str:
             "url": url,
             "telephone": clinic.phone_e164,
             "address": clinic.address,
-            "openingHours": clinic.hours_text,
+            "openingHoursSpecification": [
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "dayOfWeek": f"https://schema.org/{day.day_name}",
+                    "opens": day.opens.strftime("%H:%M"),
+                    "closes": day.closes.strftime("%H:%M"),
+                }
+                for day in clinic.hours
+            ],
             "medicalSpecialty": "Psychiatric",
             "image": f"{settings.SITE_URL}{static(share_image(page))}",
         }
+        # Closed all day: schema.org writes that as opening and closing at midnight.
+        closures = [
+            {
+                "@type": "OpeningHoursSpecification",
+                "opens": "00:00",
+                "closes": "00:00",
+                "validFrom": closure.first_day.isoformat(),
+                "validThrough": closure.last_day.isoformat(),
+            }
+            for closure in clinic.upcoming_closures
+        ]
+        if closures:
+            data["specialOpeningHoursSpecification"] = closures
+        payment = [*(["Self-pay"] if clinic.costs.self_pay else []), *clinic.costs.insurance_plans]
+        if payment:
+            data["paymentAccepted"] = ", ".join(payment)
+        data = {key: value for key, value in data.items() if value not in ("", [])}
     else:
         data = {
             "@context": "https://schema.org",
@@ -48,8 +73,11 @@ def page_schema(context, page: Page) -> str:
             "inLanguage": "en-US",
             "publisher": {"@type": "MedicalClinic", "name": clinic.name, "telephone": clinic.phone_e164},
         }
-        if page.reviewed_on:
-            data["lastReviewed"] = page.reviewed_on.isoformat()
-            data["reviewedBy"] = {"@type": "Organization", "name": context["content_reviewer"]}
+        review = context.get("page_review")
+        if review:
+            data["lastReviewed"] = review.reviewed_on.isoformat()
+            data["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name}
+            if review.reviewer_credentials:
+                data["reviewedBy"]["description"] = review.reviewer_credentials
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)

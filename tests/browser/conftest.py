@@ -104,8 +104,8 @@ def sized(request, browser):
 @pytest.fixture
 def staff_roles(transactional_db):
     """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
-    create_groups = import_module("consultations.migrations.0004_staff_groups").create_groups
-    create_groups(django_apps, None)
+    import_module("consultations.migrations.0004_staff_groups").create_groups(django_apps, None)
+    import_module("pages.migrations.0002_staff_roles").grant(django_apps, None)
 
 
 def staff_with_authenticator(username: str, group: str):

@@ -4,6 +4,11 @@ from django.core.management import CommandError, call_command
 
 from consultations.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
+from pages.checks import check_clinic_facts
+from pages.facts import build_facts
+from pages.models import PhotoVariant, TeamMember
+from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from tests.clinic_facts import clear_facts
 
 
 def snapshot():
@@ -71,3 +76,26 @@ def test_demo_queue_shows_triage_at_work(settings):
     contacted = requests.exclude(status__in=[Status.NEW, Status.SPAM])
     assert all(request.status_changes.filter(changed_by__isnull=False).exists() for request in contacted)
     assert requests.get(status=Status.SPAM).status_changes.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_facts_fill_every_fact_with_values_a_release_refuses(settings, capsys):
+    clear_facts()
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    facts = build_facts()
+    clinic = facts.clinic
+    assert all([clinic.phone, clinic.address, clinic.directions, clinic.telehealth, clinic.hours_text])
+    assert clinic.upcoming_closures
+    costs = clinic.costs
+    assert all([costs.first_call, costs.assessment, costs.self_pay, costs.note, costs.insurance_plans])
+    assert [person.name for person in clinic.team] == ["Dr. Demo Example", "Alex Example"]
+    assert clinic.team[0].photo is not None and clinic.team[0].photo.alt
+    assert set(facts.reviews) == set(REVIEWABLE_PAGES_BY_NAME)
+    errors = {problem.id for problem in check_clinic_facts()}
+    assert {"pages.E003", "pages.E005"} <= errors
+    # Loading again changes nothing.
+    counts = TeamMember.objects.count(), PhotoVariant.objects.count()
+    call_command("load_demo_data")
+    assert (TeamMember.objects.count(), PhotoVariant.objects.count()) == counts
+    assert "Demo clinic facts (made up, and shown as such): already there" in capsys.readouterr().out

@@ -10,7 +10,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import ConsultationRequest, SpamReason, Status
 from consultations.services import change_status, expected_call_by, submit_request
-from portland_site.clinic import ClinicHours
+from tests.clinic_facts import set_opening_hours
 from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_moving_a_request_out_of_spam_clears_its_spam_reason():
 
 
 def test_expected_call_by_uses_the_clinic_hours_zone_and_setting(settings):
-    settings.CLINIC_OPENING_HOURS = ClinicHours.parse("Mon-Fri 09:00-17:00")
+    set_opening_hours(9, 17)
     settings.CLINIC_TIME_ZONE = "America/New_York"
     settings.CONSULTATION_CALLBACK_BUSINESS_HOURS = 2
     # Saturday 01:30 UTC is Friday 8:30 pm in Portland, Maine.

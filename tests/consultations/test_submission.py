@@ -15,7 +15,7 @@ from consultations import views
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest, SpamReason, Status
 from consultations.views import SUBMITTED_COOKIE
-from portland_site.clinic import ClinicHours
+from tests.clinic_facts import set_opening_hours
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
 from tests.factories import opened_form_token, valid_answers
 
@@ -55,7 +55,7 @@ def test_the_thanks_page_says_the_same_on_refresh_and_nothing_personal(client):
         assert personal not in text
 
 
-def test_the_thanks_page_opened_cold_is_a_general_thank_you(client, django_assert_num_queries):
+def test_the_thanks_page_opened_cold_is_a_general_thank_you(client, facts_cached, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get(THANKS_URL)
     assert response.status_code == 200
@@ -233,7 +233,7 @@ def test_personal_values_appear_in_no_log_line(client, caplog, settings):
 
 
 def test_the_thanks_page_of_a_friday_evening_request_promises_monday(client, settings, monkeypatch):
-    settings.CLINIC_OPENING_HOURS = ClinicHours.parse("Mon-Fri 09:00-17:00")
+    set_opening_hours(9, 17)
     friday_evening = datetime(2026, 12, 4, 19, 30, tzinfo=ZoneInfo(settings.CLINIC_TIME_ZONE))
     monkeypatch.setattr(timezone, "now", lambda: friday_evening)
     client.post(FORM_URL, valid_answers())

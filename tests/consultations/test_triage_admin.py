@@ -76,8 +76,19 @@ def test_the_roles_have_exactly_their_permissions():
         return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
 
     handling = {"view_callattempt", "add_callattempt", "view_note", "add_note", "view_staffnotification"}
-    assert codenames("Intake staff") == {"view_consultationrequest", "change_consultationrequest", *handling}
+    # The clinic's facts (pages app): managers keep them, intake staff read them.
+    facts = ["contactdetails", "openinghours", "closure", "teammember", "costs", "pagereview"]
+    reading_facts = {f"view_{model}" for model in facts}
+    keeping_facts = {f"{action}_{model}" for model in facts for action in ("view", "add", "change", "delete")}
+    assert codenames("Intake staff") == {
+        "view_consultationrequest",
+        "change_consultationrequest",
+        *handling,
+        *reading_facts,
+    }
     assert codenames("Clinic manager") == {
+        *keeping_facts,
+        "view_factchange",
         "view_consultationrequest",
         "change_consultationrequest",
         "delete_consultationrequest",
@@ -250,7 +261,7 @@ def _queries_for_list(client) -> int:
     return len(queries)
 
 
-def test_the_list_costs_the_same_queries_for_10_or_500_rows(intake_client, intake):
+def test_the_list_costs_the_same_queries_for_10_or_500_rows(intake_client, intake, facts_cached):
     _many_requests(10, intake)
     with_10 = _queries_for_list(intake_client)
     _many_requests(490, intake)

@@ -25,7 +25,7 @@ from consultations.services import (
     purge_expired_requests,
     record_call_attempt,
 )
-from portland_site.clinic import ClinicHours
+from tests.clinic_facts import set_opening_hours
 from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 def nine_to_five(settings):
-    settings.CLINIC_OPENING_HOURS = ClinicHours.parse("Mon-Fri 09:00-17:00")
+    set_opening_hours(9, 17)
     settings.CLINIC_TIME_ZONE = "America/New_York"
     settings.CONSULTATION_SLA_BUSINESS_HOURS = 4
 

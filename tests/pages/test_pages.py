@@ -10,6 +10,7 @@ from django.conf import settings
 
 from pages.medications import DATA_FILE, MEDICATIONS
 from pages.registry import FOOTER_NAV, HOME, MAIN_NAV, PAGES
+from tests.clinic_facts import TEST_ADDRESS
 from tests.pages.conftest import EDITORIAL_PAGES
 
 page_ids = [page.name for page in EDITORIAL_PAGES]
@@ -37,7 +38,7 @@ def test_page_shows_phone_callback_crisis_notice_and_caution(soup_of, page):
     text = " ".join(footer.get_text(" ").split())
     assert "988" in text and "911" in text
     assert "do not stop or change a benzodiazepine" in text
-    assert settings.CLINIC_ADDRESS in text
+    assert TEST_ADDRESS in text
     assert "Monday to Friday, 8 am to 5 pm" in text
     footer_links = {a["href"] for a in footer.find_all("a")}
     assert {"/privacy/", "/accessibility/"} <= footer_links
@@ -151,7 +152,8 @@ def test_server_error_page_shows_phone_and_crisis_notice(rf):
 
 
 @pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=page_ids)
-def test_editorial_pages_make_no_query_set_no_cookie_and_may_be_cached(client, db, django_assert_num_queries, page):
+def test_editorial_pages_make_no_query_set_no_cookie_and_may_be_cached(client, django_assert_num_queries, page):
+    client.get("/privacy/")  # the clinic's facts are read once, then kept in the cache
     with django_assert_num_queries(0):
         response = client.get(page.url)
     assert response.status_code == 200
@@ -161,7 +163,7 @@ def test_editorial_pages_make_no_query_set_no_cookie_and_may_be_cached(client, d
 
 
 @pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=page_ids)
-def test_editorial_pages_answer_a_revalidation_with_304(client, db, django_assert_num_queries, page):
+def test_editorial_pages_answer_a_revalidation_with_304(client, django_assert_num_queries, page):
     etag = client.get(page.url)["ETag"]
     with django_assert_num_queries(0):
         response = client.get(page.url, headers={"if-none-match": etag})
@@ -236,3 +238,10 @@ def test_stylesheets_load_nothing_from_another_host():
         assert "@import" not in text, css
         for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", text):
             assert url.startswith("data:") or not (urlsplit(url).scheme or url.startswith("//")), (css, url)
+
+
+def test_pages_say_the_facts_are_made_up_only_while_developing(client, settings):
+    assert client.get("/").content.count(b"development-banner") == 0
+    settings.DEBUG = True
+    banner = BeautifulSoup(client.get("/").content, "html.parser").find(class_="development-banner")
+    assert "made up" in banner.get_text()

@@ -1,5 +1,5 @@
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -7,8 +7,11 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from PIL import Image
 
+from pages.medications import MEDICATIONS
+from pages.models import Closure, Costs, PageReview, TeamMember
 from pages.registry import HOME, PAGES_BY_NAME
 from pages.templatetags.pages_tags import share_image
+from tests.clinic_facts import TEST_ADDRESS
 from tests.pages.conftest import EDITORIAL_PAGES
 
 
@@ -22,17 +25,69 @@ def test_home_describes_the_clinic_in_json_ld(soup_of):
     assert data["@type"] == "MedicalClinic"
     assert data["name"] == settings.CLINIC_NAME
     assert data["telephone"] == "+12075550142"
+    assert data["address"] == TEST_ADDRESS
+    assert data["openingHoursSpecification"][0] == {
+        "@type": "OpeningHoursSpecification",
+        "dayOfWeek": "https://schema.org/Monday",
+        "opens": "08:00",
+        "closes": "17:00",
+    }
+    assert len(data["openingHoursSpecification"]) == 5
+    assert "paymentAccepted" not in data and "specialOpeningHoursSpecification" not in data
 
 
-def test_articles_are_medical_web_pages_with_review_date(soup_of):
-    page = PAGES_BY_NAME["withdrawal_symptoms"]
-    _, soup = soup_of(page.url)
+def test_the_clinic_json_ld_names_closures_and_payment_when_recorded(soup_of):
+    Costs.objects.update(self_pay="Ask us for prices.", insurance_plans="MaineCare\n\nMedicare\n")
+    soon = date.today() + timedelta(days=5)
+    Closure.objects.create(first_day=soon, last_day=soon + timedelta(days=1), note="Training")
+    Closure.objects.create(first_day=date(2020, 1, 1), last_day=date(2020, 1, 1))
+    _, soup = soup_of("/")
+    data = json_ld(soup)
+    assert data["paymentAccepted"] == "Self-pay, MaineCare, Medicare"
+    assert data["specialOpeningHoursSpecification"] == [
+        {
+            "@type": "OpeningHoursSpecification",
+            "opens": "00:00",
+            "closes": "00:00",
+            "validFrom": soon.isoformat(),
+            "validThrough": (soon + timedelta(days=1)).isoformat(),
+        }
+    ]
+    assert "(Training)" in soup.find("footer").get_text()
+
+
+def test_an_article_without_a_recorded_review_says_nothing_of_one(soup_of):
+    _, soup = soup_of(PAGES_BY_NAME["withdrawal_symptoms"].url)
     data = json_ld(soup)
     assert data["@type"] == "MedicalWebPage"
-    assert data["lastReviewed"] == page.reviewed_on.isoformat()
+    assert "lastReviewed" not in data and "reviewedBy" not in data
+    assert soup.find(class_="reviewed") is None
+    assert "review" not in soup.find("article").get_text().lower()
+
+
+def test_an_article_shows_its_latest_review_by_a_published_clinician(soup_of):
+    doctor = TeamMember.objects.get(name="Test Clinician")
+    former = TeamMember.objects.create(name="Former Colleague", credentials="MD", role="Doctor", published=False)
+    PageReview.objects.create(page_name="withdrawal_symptoms", reviewer=doctor, reviewed_on=date(2026, 10, 1))
+    PageReview.objects.create(page_name="withdrawal_symptoms", reviewer=doctor, reviewed_on=date(2026, 11, 24))
+    PageReview.objects.create(page_name="withdrawal_symptoms", reviewer=former, reviewed_on=date(2026, 11, 30))
+    _, soup = soup_of(PAGES_BY_NAME["withdrawal_symptoms"].url)
+    data = json_ld(soup)
+    assert data["lastReviewed"] == "2026-11-24"
+    assert data["reviewedBy"] == {"@type": "Person", "name": "Test Clinician", "description": "MD"}
     reviewed = soup.find(class_="reviewed")
-    assert settings.CONTENT_REVIEWER in reviewed.get_text()
-    assert reviewed.find("time")["datetime"] == page.reviewed_on.isoformat()
+    assert " ".join(reviewed.get_text().split()) == "Reviewed by Test Clinician, MD on November 24, 2026."
+    assert reviewed.find("time")["datetime"] == "2026-11-24"
+    # Another article has no review of its own.
+    _, other = soup_of(PAGES_BY_NAME["our_approach"].url)
+    assert other.find(class_="reviewed") is None
+
+
+def test_medication_pages_show_the_review_of_the_benzodiazepines_article(soup_of):
+    doctor = TeamMember.objects.get(name="Test Clinician")
+    PageReview.objects.create(page_name="benzodiazepines", reviewer=doctor, reviewed_on=date(2026, 11, 24))
+    _, soup = soup_of(MEDICATIONS[0].get_absolute_url())
+    assert json_ld(soup)["lastReviewed"] == "2026-11-24"
 
 
 @pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=[page.name for page in EDITORIAL_PAGES])

@@ -38,7 +38,7 @@ def test_thirty_minutes_idle_signs_staff_out_but_working_keeps_them_in(client, s
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_public_pages_leave_a_staff_session_alone(admin_client, django_assert_num_queries):
+def test_public_pages_leave_a_staff_session_alone(admin_client, facts_cached, django_assert_num_queries):
     # Editorial pages may be cached by a CDN: they must never carry a staff member's session cookie.
     with django_assert_num_queries(0):
         response = admin_client.get(reverse("pages:home"))

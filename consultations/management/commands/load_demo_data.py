@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from consultations.models import CallOutcome, CallTime, ConsultationRequest, RequestFor, SpamReason, Status
 from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
+from pages.demo import load_demo_facts
 
 # One demo login per staff role (the groups come from a migration); both printed by `make run`.
 DEMO_INTAKE = "demo-intake"
@@ -176,11 +177,14 @@ _HANDLED_AFTER = timedelta(hours=3)
 
 
 class Command(BaseCommand):
-    help = "Create the demo staff logins and a queue of demo call-back requests (development only)."
+    help = "Create demo clinic facts, the demo staff logins and a queue of demo call-back requests (development only)."
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo data is for local development only: it needs DJANGO_DEBUG=1.")
+        # First: the call-back clock needs the demo opening hours.
+        loaded = load_demo_facts()
+        self.stdout.write(f"Demo clinic facts (made up, and shown as such): {'created' if loaded else 'already there'}")
         users = {}
         for username, role in DEMO_LOGINS.items():
             user, created = get_user_model().objects.update_or_create(

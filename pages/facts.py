@@ -1,0 +1,319 @@
+"""One snapshot of the clinic's facts, as every page, the call-back clock and the JSON-LD read them.
+
+The snapshot is built from the database (a handful of queries) and kept in the shared cache under a version
+token. A save in the admin replaces the token (`facts_changed`), so on the next request every host builds or
+fetches the new snapshot, and the whole-page cache (pages/caching.py), which keys on the same token, stops
+serving pages with the old phone number. Each process also keeps the snapshot of the current token for a
+minute, so a page served from cache reads one small key from the shared cache and nothing from the database.
+"""
+
+import hashlib
+import logging
+import time as monotonic_time
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import date, time, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from pages import models
+from portland_site import phones
+from portland_site.clinic import DAY_NAMES, format_time
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "clinic-facts:version"
+# If a save could not reach the shared cache, hosts still pick up the change within this long.
+_SNAPSHOT_SECONDS = settings.PAGE_CACHE_SECONDS
+_LOCAL_SECONDS = 60
+# Closures this recent still matter to the clock: a request sent before one can still be overdue after it.
+_PAST_CLOSURE_DAYS = 60
+
+
+@dataclass(frozen=True)
+class PhotoFact:
+    alt: str
+    width: int
+    height: int
+    src: str  # the fallback (JPEG), largest width
+    srcset: str  # the fallback at every width
+    sources: tuple[tuple[str, str], ...]  # (content type, srcset) of the modern formats, best first
+
+
+@dataclass(frozen=True)
+class PersonFact:
+    name: str
+    credentials: str
+    role: str
+    licence_type: str
+    licence_number: str
+    bio: str
+    photo: PhotoFact | None
+
+
+@dataclass(frozen=True)
+class DayHours:
+    day_name: str
+    text: str  # e.g. "8 am to 5 pm"
+    opens: time
+    closes: time
+
+
+@dataclass(frozen=True)
+class ClosureFact:
+    first_day: date
+    last_day: date
+    note: str
+
+
+@dataclass(frozen=True)
+class CostsFact:
+    first_call: str = ""
+    assessment: str = ""
+    self_pay: str = ""
+    note: str = ""
+    insurance_plans: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageReviewFact:
+    reviewer_name: str
+    reviewer_credentials: str
+    reviewed_on: date
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """The `clinic` every template gets. Empty texts mean the clinic has not said: pages then say "call us"."""
+
+    name: str
+    phone: str = ""
+    phone_e164: str = ""
+    address: str = ""
+    directions: str = ""
+    telehealth: str = ""
+    hours: tuple[DayHours, ...] = ()
+    hours_text: str = ""
+    closures: tuple[ClosureFact, ...] = ()  # from a while ago on; pages show `upcoming_closures`
+    team: tuple[PersonFact, ...] = ()
+    costs: CostsFact = field(default_factory=CostsFact)
+
+    @property
+    def upcoming_closures(self) -> list[ClosureFact]:
+        today = timezone.localdate()
+        return [closure for closure in self.closures if closure.last_day >= today]
+
+
+@dataclass(frozen=True)
+class Facts:
+    clinic: Clinic
+    opening_days: dict[int, tuple[time, time]]  # weekday (0 = Monday) -> opens, closes
+    closures: tuple[tuple[date, date], ...]
+    reviews: dict[str, PageReviewFact]  # by page name
+
+
+def hours_in_words(days: dict[int, tuple[time, time]]) -> str:
+    """The weekly hours in words, e.g. "Monday to Friday, 8 am to 5 pm"; empty when none are recorded."""
+    runs: list[list[int]] = []
+    for day in sorted(days):
+        if runs and runs[-1][-1] == day - 1 and days[runs[-1][0]] == days[day]:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        opens, closes = days[run[0]]
+        named = DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]} to {DAY_NAMES[run[-1]]}"
+        parts.append(f"{named}, {format_time(opens)} to {format_time(closes)}")
+    return "; ".join(parts)
+
+
+def _photo(member: models.TeamMember) -> PhotoFact | None:
+    if member.photo is None:
+        return None
+    by_type: dict[str, list[models.PhotoVariant]] = {}
+    for variant in member.photo.variants.all():  # prefetched, in width order
+        by_type.setdefault(variant.content_type, []).append(variant)
+
+    def srcset(variants):
+        return ", ".join(f"{reverse('pages:photo', args=[v.name])} {v.width}w" for v in variants)
+
+    fallback = by_type.get(models.PhotoFormat.JPEG, [])
+    if not fallback:
+        return None
+    modern = [models.PhotoFormat.AVIF, models.PhotoFormat.WEBP]
+    return PhotoFact(
+        alt=member.photo_alt,
+        width=fallback[-1].width,
+        height=fallback[-1].height,
+        src=reverse("pages:photo", args=[fallback[-1].name]),
+        srcset=srcset(fallback),
+        sources=tuple((kind.value, srcset(by_type[kind])) for kind in modern if kind in by_type),
+    )
+
+
+def _latest_reviews() -> dict[str, PageReviewFact]:
+    reviews: dict[str, PageReviewFact] = {}
+    published = models.PageReview.objects.filter(reviewer__published=True).select_related("reviewer")
+    for review in published.order_by("page_name", "-reviewed_on", "-pk"):
+        reviews.setdefault(
+            review.page_name,
+            PageReviewFact(
+                reviewer_name=review.reviewer.name,
+                reviewer_credentials=review.reviewer.credentials,
+                reviewed_on=review.reviewed_on,
+            ),
+        )
+    return reviews
+
+
+def build_facts() -> Facts:
+    """The facts as the database has them now."""
+    contact = models.ContactDetails.objects.first()
+    opening_days = {row.weekday: (row.opens, row.closes) for row in models.OpeningHours.objects.all()}
+    since = timezone.localdate() - timedelta(days=_PAST_CLOSURE_DAYS)
+    closures = tuple(
+        ClosureFact(first_day=row.first_day, last_day=row.last_day, note=row.note)
+        for row in models.Closure.objects.filter(last_day__gte=since).order_by("first_day")
+    )
+    variants = Prefetch("photo__variants", queryset=models.PhotoVariant.objects.defer("data").order_by("width"))
+    team = tuple(
+        PersonFact(
+            name=member.name,
+            credentials=member.credentials,
+            role=member.role,
+            licence_type=member.licence_type,
+            licence_number=member.licence_number,
+            bio=member.bio,
+            photo=_photo(member),
+        )
+        for member in models.TeamMember.objects.filter(published=True)
+        .select_related("photo")
+        .prefetch_related(variants)
+    )
+    costs = models.Costs.objects.first()
+    phone_e164 = (phones.possible_e164(contact.phone) or "") if contact else ""
+    clinic = Clinic(
+        name=settings.CLINIC_NAME,
+        phone=phones.for_display(phone_e164) if phone_e164 else "",
+        phone_e164=phone_e164,
+        address=contact.address if contact else "",
+        directions=contact.directions if contact else "",
+        telehealth=contact.telehealth if contact else "",
+        hours=tuple(
+            DayHours(
+                day_name=DAY_NAMES[day],
+                text=f"{format_time(opens)} to {format_time(closes)}",
+                opens=opens,
+                closes=closes,
+            )
+            for day, (opens, closes) in sorted(opening_days.items())
+        ),
+        hours_text=hours_in_words(opening_days),
+        closures=closures,
+        team=team,
+        costs=CostsFact(
+            first_call=costs.first_call,
+            assessment=costs.assessment,
+            self_pay=costs.self_pay,
+            note=costs.note,
+            insurance_plans=tuple(filter(None, (line.strip() for line in costs.insurance_plans.splitlines()))),
+        )
+        if costs
+        else CostsFact(),
+    )
+    return Facts(
+        clinic=clinic,
+        opening_days=opening_days,
+        closures=tuple((closure.first_day, closure.last_day) for closure in closures),
+        reviews=_latest_reviews(),
+    )
+
+
+def _safely(operation, *args):
+    """The shared cache only saves work: when it is down, the facts come from the database."""
+    try:
+        return operation(*args)
+    except Exception:
+        logger.warning("shared cache unavailable for the clinic's facts", exc_info=True)
+        return None
+
+
+def _shape() -> str:
+    """A digest of the snapshot's classes and fields: a release that changes them never reads an older pickle."""
+    classes = (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, PageReviewFact, Clinic, Facts)
+    described = repr([(cls.__name__, [item.name for item in fields(cls)]) for cls in classes])
+    return hashlib.sha256(described.encode()).hexdigest()[:12]
+
+
+_SHAPE = _shape()
+
+
+def facts_version() -> str | None:
+    """The current version token, made on first use; None when the shared cache cannot be reached."""
+    version = _safely(cache.get, VERSION_KEY)
+    if version is None and _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None) is not None:
+        version = _safely(cache.get, VERSION_KEY)
+    return version
+
+
+def facts_changed() -> None:
+    """Call after a change to any fact: once the transaction commits, every host uses the new facts."""
+    transaction.on_commit(_new_version)
+
+
+def _new_version() -> None:
+    global _local
+    _local = None
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:
+        logger.exception(
+            "the clinic's facts changed but the shared cache could not be told; hosts catch up within %s seconds",
+            _SNAPSHOT_SECONDS + _LOCAL_SECONDS,
+        )
+
+
+# (version, when it was taken, facts) of the last snapshot this process used.
+_local: tuple[str, float, Facts] | None = None
+
+
+def current_facts() -> Facts:
+    """The clinic's facts now. Read from the database only when the version changed or the copy expired."""
+    global _local
+    if settings.DEBUG:  # while developing, every process sees an edit at once (local memory is not shared)
+        return build_facts()
+    version = facts_version()
+    if version is None:
+        return _from_database()
+    local = _local
+    if local and local[0] == version and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
+        return local[2]
+    key = f"clinic-facts:{_SHAPE}:{version}"
+    facts = _safely(cache.get, key)
+    if facts is None:
+        facts = _from_database()
+        _safely(cache.set, key, facts, _SNAPSHOT_SECONDS)
+    _local = (version, monotonic_time.monotonic(), facts)
+    return facts
+
+
+def _from_database() -> Facts:
+    try:
+        return build_facts()
+    except DatabaseError:
+        logger.exception("could not read the clinic's facts")
+        return last_known_facts()
+
+
+def last_known_facts() -> Facts:
+    """For error pages, which must not fail again: the facts this process last used, or the name alone."""
+    local = _local
+    if local is not None:
+        return local[2]
+    return Facts(clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=(), reviews={})

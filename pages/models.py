@@ -1,0 +1,224 @@
+"""The clinic's facts, kept by the Clinic manager in the admin: every page that states one reads it from here.
+
+Empty means "ask us": a page leaves the fact out or says to call, and never shows an invented value.
+The pages read these through one cached snapshot (pages/facts.py), never row by row.
+"""
+
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from portland_site import phones
+from portland_site.clinic import DAY_NAMES
+
+# Rows of which there is only ever one have this primary key.
+SINGLETON_ID = 1
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, DAY_NAMES[0]
+    TUESDAY = 1, DAY_NAMES[1]
+    WEDNESDAY = 2, DAY_NAMES[2]
+    THURSDAY = 3, DAY_NAMES[3]
+    FRIDAY = 4, DAY_NAMES[4]
+    SATURDAY = 5, DAY_NAMES[5]
+    SUNDAY = 6, DAY_NAMES[6]
+
+
+def _validate_phone(value: str) -> None:
+    if phones.valid_number(value) is None:
+        raise ValidationError("Enter a phone number, for example (207) 555-0100.")
+
+
+class ContactDetails(models.Model):
+    """How to reach the clinic and where it is. One row."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    phone = models.CharField(
+        max_length=32, validators=[_validate_phone], help_text="As pages show it, e.g. (207) 555-0100."
+    )
+    address = models.CharField(max_length=200, help_text="One line, e.g. 100 Main Street, Suite 2, Portland, ME 04101.")
+    directions = models.TextField(blank=True, help_text="Parking, buses, getting into the building.")
+    telehealth = models.TextField(
+        blank=True,
+        help_text='Who can have video appointments, e.g. "people living in Maine". Empty: not offered.',
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "contact and place"
+        constraints = [models.CheckConstraint(condition=Q(id=SINGLETON_ID), name="contact_details_single_row")]
+
+    def __str__(self) -> str:
+        return "Contact and place"
+
+
+class OpeningHours(models.Model):
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, unique=True)
+    opens = models.TimeField()
+    closes = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday"]
+        verbose_name = verbose_name_plural = "opening hours"
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__in=Weekday.values), name="opening_hours_weekday_valid"),
+            models.CheckConstraint(condition=Q(opens__lt=F("closes")), name="opening_hours_open_before_close"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.opens and self.closes and self.opens >= self.closes:
+            raise ValidationError({"closes": "Closing time must be after opening time."})
+
+
+class Closure(models.Model):
+    """Days the clinic is closed besides its weekly closed days: a public holiday, a training day, a week off."""
+
+    first_day = models.DateField()
+    last_day = models.DateField(blank=True, help_text="Leave empty for a single day.")
+    note = models.CharField(max_length=200, blank=True, help_text='Shown on the site, e.g. "Thanksgiving".')
+
+    class Meta:
+        ordering = ["first_day"]
+        constraints = [
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="closure_days_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        if self.last_day and self.last_day != self.first_day:
+            return f"Closed {self.first_day} to {self.last_day}"
+        return f"Closed {self.first_day}"
+
+    def clean(self) -> None:
+        if self.first_day and not self.last_day:
+            self.last_day = self.first_day
+        if self.first_day and self.last_day < self.first_day:
+            raise ValidationError({"last_day": "The last day cannot be before the first day."})
+
+
+class Photo(models.Model):
+    """A portrait as the public gets it: only re-encoded variants without metadata are kept, never the upload.
+
+    The variants live in the database so that every web host can serve them (hosts share no disk).
+    """
+
+    digest = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the processed pixels.")
+    width = models.PositiveIntegerField(help_text="Of the largest variant.")
+    height = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Photo {self.digest[:12]} ({self.width}×{self.height})"
+
+
+class PhotoFormat(models.TextChoices):
+    AVIF = "image/avif", "AVIF"
+    WEBP = "image/webp", "WebP"
+    JPEG = "image/jpeg", "JPEG"
+
+
+class PhotoVariant(models.Model):
+    photo = models.ForeignKey(Photo, on_delete=models.CASCADE, related_name="variants")
+    name = models.CharField(max_length=100, unique=True, help_text="Hashed file name in its URL.")
+    content_type = models.CharField(max_length=16, choices=PhotoFormat.choices)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["photo", "content_type", "width"]
+        constraints = [
+            models.CheckConstraint(condition=Q(content_type__in=PhotoFormat.values), name="photo_variant_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMember(models.Model):
+    name = models.CharField(max_length=100)
+    credentials = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='e.g. "MD, board-certified in addiction medicine". Empty: not a clinician.',
+    )
+    role = models.CharField(max_length=100, help_text='e.g. "Medical director".')
+    licence_type = models.CharField(max_length=100, blank=True, help_text='e.g. "Maine medical licence (MD)".')
+    licence_number = models.CharField(max_length=40, blank=True, help_text="Maine licence number, if any.")
+    bio = models.TextField(blank=True, help_text="A few sentences in plain words.")
+    photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    photo_alt = models.CharField(
+        "photo description", max_length=200, blank=True, help_text="What the photo shows, for people who cannot see it."
+    )
+    display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    published = models.BooleanField(default=False, help_text="Only published people appear on the site.")
+
+    class Meta:
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(photo=None) | ~Q(photo_alt=""), name="team_member_photo_has_alt"),
+            models.CheckConstraint(
+                condition=Q(licence_number="") | ~Q(licence_type=""), name="team_member_licence_has_type"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Costs(models.Model):
+    """What care costs and how it can be paid. One row; an empty field means "call us to ask"."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_ID, editable=False)
+    first_call = models.CharField(max_length=200, blank=True, help_text='e.g. "Free".')
+    assessment = models.CharField(max_length=200, blank=True)
+    self_pay = models.TextField("self-pay", blank=True)
+    insurance_plans = models.TextField("insurance plans accepted", blank=True, help_text="One plan per line.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "costs and insurance"
+        constraints = [models.CheckConstraint(condition=Q(id=SINGLETON_ID), name="costs_single_row")]
+
+    def __str__(self) -> str:
+        return "Costs and insurance"
+
+
+def _validate_reviewable_page(value: str) -> None:
+    if value not in REVIEWABLE_PAGES_BY_NAME:
+        raise ValidationError("Choose one of the articles.")
+
+
+class PageReview(models.Model):
+    """A clinical review of an article: who on the team read it and when. The newest one is shown.
+
+    The article is named as in pages.registry (not a database choice, so a new article needs no migration).
+    """
+
+    page_name = models.CharField("article", max_length=64, validators=[_validate_reviewable_page])
+    reviewer = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="reviews")
+    reviewed_on = models.DateField()
+
+    class Meta:
+        ordering = ["page_name", "-reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.article} reviewed {self.reviewed_on}"
+
+    @property
+    def article(self) -> str:
+        page = REVIEWABLE_PAGES_BY_NAME.get(self.page_name)
+        return page.nav_label if page else self.page_name
+
+
+class FactChange(LogEntry):
+    """Django's admin log of changes to the facts, shown to managers as the facts' audit trail."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "change to the clinic's facts"
+        verbose_name_plural = "changes to the clinic's facts"

@@ -1,0 +1,44 @@
+"""Writes to the clinic's facts that are more than saving a form: each tells every host that the facts changed."""
+
+from django.db import transaction
+
+from pages.facts import facts_changed
+from pages.models import Photo, PhotoVariant, TeamMember
+from pages.photos import ProcessedPhoto
+
+
+def _stored_photo(processed: ProcessedPhoto) -> Photo:
+    """The photo with these pixels, stored once (the same picture uploaded again reuses it)."""
+    photo, created = Photo.objects.get_or_create(
+        digest=processed.digest, defaults={"width": processed.width, "height": processed.height}
+    )
+    if created:
+        PhotoVariant.objects.bulk_create(
+            PhotoVariant(
+                photo=photo,
+                name=variant.name,
+                content_type=variant.content_type,
+                width=variant.width,
+                height=variant.height,
+                data=variant.data,
+            )
+            for variant in processed.variants
+        )
+    return photo
+
+
+@transaction.atomic
+def save_team_member(*, member: TeamMember, new_photo: ProcessedPhoto | None, remove_photo: bool) -> None:
+    """Save a team member, with a newly uploaded photo or without their photo; a photo no one shows is deleted."""
+    previous_id = TeamMember.objects.filter(pk=member.pk).values_list("photo_id", flat=True).first()
+    if new_photo is not None:
+        member.photo = _stored_photo(new_photo)
+    elif remove_photo:
+        member.photo = None
+        member.photo_alt = ""
+    member.save()
+    if previous_id and previous_id != member.photo_id:
+        Photo.objects.filter(pk=previous_id).exclude(
+            pk__in=TeamMember.objects.exclude(photo=None).values("photo_id")
+        ).delete()
+    facts_changed()
