@@ -148,7 +148,7 @@ PAGES: tuple[Page, ...] = (
     _article(
         name="our_approach",
         nav_group=GROUP_ABOUT,
-        sources=(src.JOINT_GUIDELINE_2025, src.PARR_2009, src.ASHTON_MANUAL),
+        sources=(src.JOINT_GUIDELINE_2025, src.PARR_2009, src.FDA_2020_BOXED_WARNING),
         path="our-approach/",
         title="Our approach to tapering",
         heading="Our approach: a slow taper with support around it",
@@ -161,7 +161,7 @@ PAGES: tuple[Page, ...] = (
     _article(
         name="coming_off_safely",
         nav_group=GROUP_BENZODIAZEPINES,
-        sources=(src.JOINT_GUIDELINE_2025, src.ASHTON_MANUAL, src.PARR_2009, src.FDA_2020_BOXED_WARNING),
+        sources=(src.JOINT_GUIDELINE_2025, src.ASHTON_MANUAL, src.FDA_2020_BOXED_WARNING),
         path="coming-off-safely/",
         title="How to come off a benzodiazepine as safely as possible",
         heading="How to come off a benzodiazepine as safely as possible",
@@ -226,7 +226,6 @@ PAGES: tuple[Page, ...] = (
             src.FDA_2016_OPIOIDS,
             src.JOINT_GUIDELINE_2025,
             src.BEERS_2023,
-            src.ASHTON_MANUAL,
             src.LIFELINE_988,
             src.POISON_HELP,
         ),
@@ -242,7 +241,7 @@ PAGES: tuple[Page, ...] = (
         ),
         nav_label="What to expect",
         nav_group=GROUP_HELP,
-        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING),
+        sources=(src.JOINT_GUIDELINE_2025,),
     ),
     _new_page(
         name="for_families",
@@ -272,9 +271,8 @@ PAGES: tuple[Page, ...] = (
         sources=(
             src.JOINT_GUIDELINE_2025,
             src.FDA_2020_BOXED_WARNING,
+            src.FDA_2016_OPIOIDS,
             src.ASHTON_MANUAL,
-            src.BEERS_2023,
-            src.LIFELINE_988,
         ),
     ),
     _article(

@@ -103,6 +103,16 @@ def test_every_article_ends_with_its_sources_as_links(soup_of, page):
         assert source.author in text and source.title in text and f"({source.year})" in text
 
 
+@pytest.mark.parametrize("page", ARTICLES, ids=[page.name for page in ARTICLES])
+def test_an_article_names_each_of_its_sources_where_it_relies_on_it(soup_of, page):
+    _, soup = soup_of(page.url)
+    article = soup.find("main").find("article")
+    article.find(id="sources-heading").find_parent("section").decompose()
+    text = " ".join(article.get_text(" ").split())
+    for source in page.sources:
+        assert all(words in text for words in source.named_as), (page.url, source.title, source.named_as)
+
+
 def test_every_article_of_the_first_wave_has_sources():
     names = {page.name for page in ARTICLES}
     assert {
