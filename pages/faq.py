@@ -92,8 +92,8 @@ FAQ_GROUPS = (
                 question="What is protracted withdrawal?",
                 answer=(
                     "It is the name for withdrawal symptoms that go on for a long time after a taper or a stop. "
-                    "The FDA's 2020 warning says that, for some people, symptoms can last from weeks to more than 12 months. "
-                    "If this happens to you, support can help while your nervous system recovers.",
+                    "The FDA's 2020 warning says that, for some people, symptoms can last from weeks to more than "
+                    "12 months. If this happens to you, support can help while your nervous system recovers.",
                 ),
                 more_page="withdrawal_symptoms",
                 more_text="More about withdrawal",
