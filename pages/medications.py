@@ -76,7 +76,6 @@ class Medication:
             nav_label=self.generic_name,
             parent=PAGES_BY_NAME["benzodiazepines"],
             reviewed_on=PAGES_BY_NAME["benzodiazepines"].reviewed_on,
-            template="pages/medication.html",
             nav_group=PAGES_BY_NAME["benzodiazepines"].nav_group,
             sources=(
                 sources.ASHTON_MANUAL,

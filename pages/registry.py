@@ -32,7 +32,6 @@ class Page:
     reviewed_on: date | None = None  # articles show when they were last reviewed
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
-    template: str = ""
     nav_group: str = ""
     sources: tuple[Source, ...] = ()  # what the page's medical claims rest on, listed at its end
 
@@ -42,7 +41,7 @@ class Page:
 
     @property
     def template_name(self) -> str:
-        return self.template or f"pages/{self.name}.html"
+        return f"pages/{self.name}.html"
 
     @property
     def breadcrumbs(self) -> list["Page"]:

@@ -5,7 +5,8 @@ import pytest
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import CallTime, ConsultationRequest
 from portland_site.clinic import ClinicHours
-from tests.consultations.conftest import FORM_URL, opened_form_token, soup, stored_request, valid_answers
+from tests.consultations.conftest import FORM_URL, soup
+from tests.factories import opened_form_token, stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
 
