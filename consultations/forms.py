@@ -4,7 +4,7 @@ token (a signed one-time token that also says when the form was opened)."""
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
 
 from crispy_forms.helper import FormHelper
@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
 from consultations.models import CallTime, RequestFor, SpamReason
+from pages.clock import clinic_clock
 from portland_site import phones
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
@@ -25,6 +26,24 @@ MIN_FILL_TIME = timedelta(seconds=3)
 # A form left open longer than this is sent back to be checked again, with a fresh token.
 FORM_TOKEN_MAX_AGE = timedelta(days=1)
 _TOKEN_SALT = "consultations.form-token"  # noqa: S105 (a namespace, not a secret)
+
+# The part of the day each call time means. The form offers a time only when the clinic is open for some of it
+# on some day (its opening hours), so a clinic that closes at 5 pm offers no evenings; older requests keep theirs.
+_CALL_TIME_SPANS = {
+    CallTime.MORNINGS: (time(0), time(12)),
+    CallTime.AFTERNOONS: (time(12), time(17)),
+    CallTime.EVENINGS: (time(17), time.max),
+}
+
+
+def offered_call_times() -> list[tuple[str, str]]:
+    open_hours = clinic_clock().days.values()
+    return [
+        (call_time.value, call_time.label)
+        for call_time, (starts, ends) in _CALL_TIME_SPANS.items()
+        if any(opens < ends and closes > starts for opens, closes in open_hours)
+    ]
+
 
 NAME_MAX_LENGTH = 60
 MESSAGE_MAX_LENGTH = 500
@@ -104,7 +123,7 @@ class ConsultationRequestForm(forms.Form):
     call_times = forms.MultipleChoiceField(
         label="When is it best to call you?",
         help_text="Choose all the times that suit you.",
-        choices=CallTime.choices,
+        choices=offered_call_times,
         error_messages={
             "required": "Choose at least one time when we may call you",
             "invalid_choice": "Choose times from the list",

@@ -7,8 +7,16 @@ image and sitemap entry. Adding a page is one entry here and one template in tem
 from dataclasses import dataclass
 from typing import Any
 
+from pages import sources as src
+from pages.sources import Source
+
 MAIN_MENU = "main"
 FOOTER_MENU = "footer"
+
+# The main navigation's groups.
+GROUP_ABOUT = "About us"
+GROUP_BENZODIAZEPINES = "Benzodiazepines"
+GROUP_HELP = "Getting help"
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,8 @@ class Page:
     parent: "Page | None" = None
     # Whose clinical review (pages.models.PageReview) this page shows: its own, or its article's.
     reviewed_as: str = ""
+    nav_group: str = ""
+    sources: tuple[Source, ...] = ()  # what the page's medical claims rest on, listed at its end
 
     @property
     def url(self) -> str:
@@ -52,8 +62,8 @@ class Page:
 HOME = Page(
     name="home",
     path="",
-    title="Come off benzodiazepines safely, at your own pace",
-    heading="Come off benzodiazepines safely, at your own pace",
+    title="Come off benzodiazepines slowly, at your own pace",
+    heading="Come off benzodiazepines slowly, at your own pace",
     description=(
         "Portland Treatment Center in Portland, Maine helps people who depend on a prescribed "
         "benzodiazepine come off it with a slow, medically guided taper."
@@ -71,6 +81,8 @@ PAGES: tuple[Page, ...] = (
     HOME,
     _article(
         name="dependence_vs_addiction",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.ASHTON_MANUAL),
         path="dependence-vs-addiction/",
         title="Physical dependence is not addiction",
         heading="Physical dependence and addiction are not the same",
@@ -82,6 +94,14 @@ PAGES: tuple[Page, ...] = (
     ),
     _article(
         name="why_not_traditional_rehab",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(
+            src.ASHTON_MANUAL,
+            src.JOINT_GUIDELINE_2025,
+            src.PARR_2009,
+            src.FDA_2020_BOXED_WARNING,
+            src.LADER_1999,
+        ),
         path="why-not-traditional-rehab/",
         title="Why a typical rehab may not fit",
         heading="Why a typical rehab or rapid detox may not fit",
@@ -93,6 +113,14 @@ PAGES: tuple[Page, ...] = (
     ),
     _article(
         name="benzodiazepines",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(
+            src.ASHTON_MANUAL,
+            src.ASHTON_EQUIVALENCE_TABLE,
+            src.VA_DOD_2021,
+            src.FDA_2020_BOXED_WARNING,
+            src.JOINT_GUIDELINE_2025,
+        ),
         path="benzodiazepines/",
         title="Benzodiazepines and their equivalents",
         heading="Benzodiazepines: names, half-lives and equivalents",
@@ -104,6 +132,8 @@ PAGES: tuple[Page, ...] = (
     ),
     _article(
         name="withdrawal_symptoms",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(src.ASHTON_MANUAL, src.FDA_2020_BOXED_WARNING, src.JOINT_GUIDELINE_2025, src.LIFELINE_988),
         path="withdrawal-symptoms/",
         title="Benzodiazepine withdrawal symptoms",
         heading="Benzodiazepine withdrawal symptoms",
@@ -114,6 +144,8 @@ PAGES: tuple[Page, ...] = (
     ),
     _article(
         name="our_approach",
+        nav_group=GROUP_ABOUT,
+        sources=(src.JOINT_GUIDELINE_2025, src.PARR_2009, src.FDA_2020_BOXED_WARNING),
         path="our-approach/",
         title="Our approach to tapering",
         heading="Our approach: a slow taper with support around it",
@@ -125,14 +157,120 @@ PAGES: tuple[Page, ...] = (
     ),
     _article(
         name="coming_off_safely",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(src.JOINT_GUIDELINE_2025, src.ASHTON_MANUAL, src.FDA_2020_BOXED_WARNING),
         path="coming-off-safely/",
-        title="How to come off a benzodiazepine safely",
-        heading="How to come off a benzodiazepine safely",
+        title="How to come off a benzodiazepine as safely as possible",
+        heading="How to come off a benzodiazepine as safely as possible",
         description=(
-            "Practical steps for coming off a benzodiazepine safely: the right professionals, a full "
-            "assessment, a slow taper and support for life after it."
+            "Practical steps for coming off a benzodiazepine with as little risk as possible: the right "
+            "professionals, a full assessment, a slow taper and support for life after it."
         ),
         nav_label="Coming off safely",
+    ),
+    _article(
+        name="our_team",
+        path="our-team/",
+        title="Our team",
+        heading="The people who would care for you",
+        description=(
+            "Who the clinicians at Portland Treatment Center are, their credentials and licences, and what "
+            "each of them does during a taper."
+        ),
+        nav_label="Our team",
+        nav_group=GROUP_ABOUT,
+        schema_type="AboutPage",
+    ),
+    _article(
+        name="costs_and_insurance",
+        path="costs-and-insurance/",
+        title="Costs and insurance",
+        heading="Costs and insurance",
+        description=(
+            "What a first call, an assessment and ongoing care cost, which insurance plans the clinic accepts, "
+            "and paying for yourself."
+        ),
+        nav_label="Costs and insurance",
+        nav_group=GROUP_ABOUT,
+        schema_type="WebPage",
+    ),
+    _article(
+        name="visit_us",
+        path="visit-us/",
+        title="Visit us",
+        heading="Visit us",
+        description=(
+            "The clinic's address in Portland, Maine, how to get there, opening hours, upcoming closures and "
+            "who telehealth visits are for."
+        ),
+        nav_label="Visit us",
+        nav_group=GROUP_ABOUT,
+        schema_type="WebPage",
+    ),
+    _article(
+        name="staying_safe",
+        path="staying-safe/",
+        title="Staying safe while you take a benzodiazepine",
+        heading="Staying safe while you take or taper a benzodiazepine",
+        description=(
+            "The FDA's warnings in plain words, why not to mix with opioids or alcohol, what to do if you ran "
+            "out or stopped, and when to call 988, 911 or Poison Help."
+        ),
+        nav_label="Staying safe",
+        nav_group=GROUP_BENZODIAZEPINES,
+        sources=(
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2016_OPIOIDS,
+            src.JOINT_GUIDELINE_2025,
+            src.BEERS_2023,
+            src.LIFELINE_988,
+            src.POISON_HELP,
+        ),
+    ),
+    _article(
+        name="what_to_expect",
+        path="what-to-expect/",
+        title="What to expect when you contact us",
+        heading="What to expect: the call, the assessment and the taper",
+        description=(
+            "What happens on the first call, at the assessment and during a taper, and how we work with the "
+            "doctor who prescribes your medicine now."
+        ),
+        nav_label="What to expect",
+        nav_group=GROUP_HELP,
+        sources=(src.JOINT_GUIDELINE_2025,),
+    ),
+    _article(
+        name="for_families",
+        path="for-families/",
+        title="For families and friends",
+        heading="When someone you love is coming off a benzodiazepine",
+        description=(
+            "For family and friends: what dependence is and is not, what helps during a taper, what to say, "
+            "and how to ask us to call the person you care about."
+        ),
+        nav_label="For families",
+        nav_group=GROUP_HELP,
+        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.LIFELINE_988),
+    ),
+    _article(
+        name="faq",
+        path="faq/",
+        title="Questions people ask us",
+        heading="Questions people ask us",
+        description=(
+            "Answers to common questions: how long a taper takes, working and driving, medicines not on our "
+            "list, if you have already stopped, referrals, prescriptions and privacy."
+        ),
+        nav_label="Questions",
+        nav_group=GROUP_HELP,
+        schema_type="FAQPage",
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2016_OPIOIDS,
+            src.ASHTON_MANUAL,
+        ),
     ),
     _article(
         name="privacy",

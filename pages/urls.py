@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from pages import views
 from pages.caching import editorial, public
+from pages.faq import FAQ_GROUPS
 from pages.medications import MEDICATIONS
 from pages.registry import PAGES
 from pages.sitemaps import PageSitemap
@@ -11,7 +12,7 @@ from pages.sitemaps import PageSitemap
 app_name = "pages"
 
 # Pages whose template shows data from the repo, not only copy.
-_EXTRA_CONTEXT = {"benzodiazepines": {"medications": MEDICATIONS}}
+_EXTRA_CONTEXT = {"benzodiazepines": {"medications": MEDICATIONS}, "faq": {"faq_groups": FAQ_GROUPS}}
 
 # Editorial pages are also kept in the shared cache. The text files are only `public`: they are cheap, and the
 # sitemap names the requested host, which the shared cache's key leaves out.

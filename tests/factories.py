@@ -65,7 +65,7 @@ def valid_answers(**overrides) -> dict:
     answers = {
         "name": "  Zoë  ",
         "phone": "(207) 555-0142",
-        "call_times": ["mornings", "evenings"],
+        "call_times": ["mornings", "afternoons"],
         "voicemail_ok": "no",
         "email": "zoe@example.org",
         "request_for": "myself",

@@ -6,6 +6,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from pages.faq import QUESTIONS
 from pages.registry import Page
 
 register = template.Library()
@@ -22,7 +23,8 @@ def share_image(page: Page) -> str:
 
 @register.simple_tag(takes_context=True)
 def page_schema(context, page: Page) -> str:
-    """JSON-LD describing the page: the clinic itself on the home page, a medical web page elsewhere."""
+    """JSON-LD describing the page: the clinic itself on the home page, elsewhere the page with what it cites
+    (and, on the FAQ, its questions and answers as shown)."""
     clinic = context["clinic"]
     url = f"{settings.SITE_URL}{page.url}"
     if page.schema_type == "MedicalClinic":
@@ -79,5 +81,19 @@ def page_schema(context, page: Page) -> str:
             data["reviewedBy"] = {"@type": "Person", "name": review.reviewer_name}
             if review.reviewer_credentials:
                 data["reviewedBy"]["description"] = review.reviewer_credentials
+        if page.schema_type == "FAQPage":
+            data["mainEntity"] = [
+                {
+                    "@type": "Question",
+                    "name": item.question,
+                    "acceptedAnswer": {"@type": "Answer", "text": item.answer_text},
+                }
+                for item in QUESTIONS
+            ]
+        if page.sources:
+            data["citation"] = [
+                {"@type": "CreativeWork", "author": source.author, "name": source.title, "url": source.url}
+                for source in page.sources
+            ]
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308 (escaped above)

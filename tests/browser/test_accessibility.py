@@ -10,9 +10,11 @@ from tests.pages.conftest import EDITORIAL_PAGES
 
 
 @pytest.mark.parametrize("page_entry", EDITORIAL_PAGES, ids=[p.name for p in EDITORIAL_PAGES])
-def test_public_page_has_no_axe_violations(live_server, page, page_entry):
-    page.goto(live_server.url + page_entry.url)
-    assert axe_violations(page) == ""
+def test_public_page_has_no_axe_violations(live_server, sized, page_entry):
+    """Every editorial page (the registry's, the FAQ and the other second-wave pages among them) on a phone and
+    a desktop."""
+    sized.goto(live_server.url + page_entry.url)
+    assert axe_violations(sized) == ""
 
 
 def test_404_page_has_no_axe_violations(live_server, page):

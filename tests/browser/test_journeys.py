@@ -70,7 +70,7 @@ def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = Tr
     retype(page, "#id_name", "Zoë")
     retype(page, "#id_phone", "(207) 555-0187")
     press_space_on(page, "#id_call_times_0")
-    press_space_on(page, "#id_call_times_2")
+    press_space_on(page, "#id_call_times_1")
     press_space_on(page, "#id_voicemail_ok_0")
     retype(page, "#id_email", "zoe@example.org")
     press_space_on(page, "#id_request_for_0")
@@ -102,7 +102,7 @@ def assert_stored_as_new(reference: str) -> ConsultationRequest:
     assert stored.reference_display == reference
     assert (stored.status, stored.spam_reason) == (Status.NEW, "")
     assert stored.name == "Zoë" and stored.phone == "+12075550187" and stored.email == "zoe@example.org"
-    assert stored.call_times == ["mornings", "evenings"] and stored.voicemail_ok is True
+    assert stored.call_times == ["mornings", "afternoons"] and stored.voicemail_ok is True
     return stored
 
 

@@ -3,9 +3,11 @@
 import pytest
 
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
-from consultations.models import ConsultationRequest
+from consultations.models import CallTime, ConsultationRequest
+from pages.facts import facts_changed
+from pages.models import OpeningHours
 from tests.consultations.conftest import FORM_URL, soup
-from tests.factories import opened_form_token, valid_answers
+from tests.factories import opened_form_token, stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +68,7 @@ def test_a_valid_form_stores_normalised_values(client):
     stored = ConsultationRequest.objects.get()
     assert stored.name == "Nguyễn Văn"
     assert stored.phone == "+12075550142"
-    assert (stored.call_mornings, stored.call_afternoons, stored.call_evenings) == (True, False, True)
+    assert (stored.call_mornings, stored.call_afternoons, stored.call_evenings) == (True, True, False)
     assert stored.voicemail_ok is False
     assert (stored.email, stored.request_for) == ("zoe@example.org", "myself")
 
@@ -105,6 +107,7 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("phone", "207\x07555\x070142", "hidden characters"),
         ("call_times", None, "Choose at least one time"),
         ("call_times", ["weekends"], "Choose times from the list"),
+        ("call_times", ["evenings"], "Choose times from the list"),  # the clinic closes at 5 pm
         ("voicemail_ok", None, "Tell us if we may leave a voicemail"),
         ("voicemail_ok", "maybe", "Choose yes or no"),
         ("email", "not-an-email", "Enter an email address like name@example.com"),
@@ -157,11 +160,7 @@ def test_an_error_page_is_titled_error_focuses_the_summary_and_keeps_the_answers
     assert phone["value"] == "555"
     assert page.find(id="id_message").get_text().removeprefix("\n") == "Hello <there>"  # HTML drops that newline
     assert "Hello &lt;there&gt;" in response.content.decode()
-    assert [box.has_attr("checked") for box in page.find_all("input", attrs={"name": "call_times"})] == [
-        True,
-        False,
-        True,
-    ]
+    assert [box.has_attr("checked") for box in page.find_all("input", attrs={"name": "call_times"})] == [True, True]
     assert page.find(id="id_voicemail_ok_1").has_attr("checked")
     assert page.find(id="id_agree_to_privacy_notice").has_attr("checked")
     # The same one-time token goes back, so fixing the mistake still sends one request.
@@ -202,3 +201,28 @@ def test_a_missing_forged_or_stale_form_token_sends_the_form_back_with_a_fresh_o
     assert fresh != token
     # Sent again with the fresh token (and as slowly as a person), it goes through.
     assert client.post(FORM_URL, valid_answers(**{FORM_TOKEN_FIELD: fresh})).status_code in (303,)
+
+
+def test_the_form_offers_only_times_when_the_clinic_is_open(client):
+    def offered(hours: dict[int, tuple[str, str]]):
+        OpeningHours.objects.all().delete()
+        for weekday, (opens, closes) in hours.items():
+            OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+        facts_changed()
+        page = soup(client.get(FORM_URL))
+        return [box["value"] for box in page.find_all("input", attrs={"name": "call_times"})]
+
+    weekdays = range(5)
+    assert offered(dict.fromkeys(weekdays, ("08:00", "17:00"))) == ["mornings", "afternoons"]
+    assert offered({**dict.fromkeys(range(4), ("08:00", "19:00")), 4: ("08:00", "12:00")}) == [
+        "mornings",
+        "afternoons",
+        "evenings",
+    ]
+    assert offered(dict.fromkeys(weekdays, ("13:00", "17:00"))) == ["afternoons"]
+
+
+def test_a_request_made_for_evenings_before_they_were_dropped_stays_valid():
+    request = stored_request(call_times=["evenings"])
+    request.full_clean()
+    assert request.call_times == [CallTime.EVENINGS]

@@ -125,10 +125,18 @@ def test_medication_page_shows_its_facts(soup_of, medication):
     assert "prescriber" in text
 
 
-def test_short_and_long_acting_medications_are_told_apart():
+def test_short_intermediate_and_long_acting_medications_are_told_apart():
     acting = {m.slug: m.acting for m in MEDICATIONS}
-    assert acting["diazepam"] == acting["clonazepam"] == acting["chlordiazepoxide"] == "long-acting"
-    assert acting["alprazolam"] == acting["triazolam"] == acting["lorazepam"] == "short-acting"
+    assert acting == {
+        "alprazolam": "short-acting",
+        "chlordiazepoxide": "long-acting",
+        "clonazepam": "long-acting",
+        "diazepam": "long-acting",
+        "lorazepam": "intermediate-acting",
+        "oxazepam": "short-acting",
+        "temazepam": "intermediate-acting",
+        "triazolam": "short-acting",
+    }
 
 
 @pytest.mark.parametrize("path", ["/benzodiazepines/not-a-drug/", "/benzodiazepines/ALPRAZOLAM/", "/no-such-page/"])
