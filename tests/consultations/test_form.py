@@ -203,12 +203,13 @@ def test_a_missing_forged_or_stale_form_token_sends_the_form_back_with_a_fresh_o
     assert client.post(FORM_URL, valid_answers(**{FORM_TOKEN_FIELD: fresh})).status_code in (303,)
 
 
-def test_the_form_offers_only_times_when_the_clinic_is_open(client):
+def test_the_form_offers_only_times_when_the_clinic_is_open(client, django_capture_on_commit_callbacks):
     def offered(hours: dict[int, tuple[str, str]]):
-        OpeningHours.objects.all().delete()
-        for weekday, (opens, closes) in hours.items():
-            OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
-        facts_changed()
+        with django_capture_on_commit_callbacks(execute=True):
+            OpeningHours.objects.all().delete()
+            for weekday, (opens, closes) in hours.items():
+                OpeningHours.objects.create(weekday=weekday, opens=opens, closes=closes)
+            facts_changed()
         page = soup(client.get(FORM_URL))
         return [box["value"] for box in page.find_all("input", attrs={"name": "call_times"})]
 
