@@ -11,6 +11,12 @@ from typing import Any
 MAIN_MENU = "main"
 FOOTER_MENU = "footer"
 
+# The main navigation's groups, in the order it shows them. Every page in the main menu belongs to one.
+GROUP_ABOUT = "About us"
+GROUP_BENZODIAZEPINES = "Benzodiazepines"
+GROUP_HELP = "Getting help"
+NAV_GROUPS = (GROUP_ABOUT, GROUP_BENZODIAZEPINES, GROUP_HELP)
+
 
 @dataclass(frozen=True)
 class Page:
@@ -21,6 +27,7 @@ class Page:
     description: str  # meta description and share description
     nav_label: str
     menu: str = MAIN_MENU
+    nav_group: str = ""  # one of NAV_GROUPS for a page in the main menu
     reviewed_on: date | None = None  # articles show when they were last reviewed
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
@@ -77,6 +84,7 @@ PAGES: tuple[Page, ...] = (
             "difference decides what kind of help fits."
         ),
         nav_label="Dependence vs addiction",
+        nav_group=GROUP_BENZODIAZEPINES,
     ),
     _article(
         name="why_not_traditional_rehab",
@@ -88,6 +96,7 @@ PAGES: tuple[Page, ...] = (
             "prescribed benzodiazepine."
         ),
         nav_label="Why not rehab",
+        nav_group=GROUP_BENZODIAZEPINES,
     ),
     _article(
         name="benzodiazepines",
@@ -99,6 +108,7 @@ PAGES: tuple[Page, ...] = (
             "equivalent to 10 mg of diazepam."
         ),
         nav_label="Benzodiazepines",
+        nav_group=GROUP_BENZODIAZEPINES,
     ),
     _article(
         name="withdrawal_symptoms",
@@ -109,6 +119,7 @@ PAGES: tuple[Page, ...] = (
             "Common benzodiazepine withdrawal symptoms, why stopping suddenly is risky, and when to get urgent help."
         ),
         nav_label="Withdrawal symptoms",
+        nav_group=GROUP_BENZODIAZEPINES,
     ),
     _article(
         name="our_approach",
@@ -120,6 +131,7 @@ PAGES: tuple[Page, ...] = (
             "your body and mind can manage."
         ),
         nav_label="Our approach",
+        nav_group=GROUP_ABOUT,
     ),
     _article(
         name="coming_off_safely",
@@ -131,6 +143,7 @@ PAGES: tuple[Page, ...] = (
             "assessment, a slow taper and support for life after it."
         ),
         nav_label="Coming off safely",
+        nav_group=GROUP_BENZODIAZEPINES,
     ),
     _article(
         name="privacy",
@@ -162,4 +175,8 @@ PAGES: tuple[Page, ...] = (
 
 PAGES_BY_NAME = {page.name: page for page in PAGES}
 MAIN_NAV = tuple(page for page in PAGES if page.menu == MAIN_MENU and page is not HOME)
+# (group, its pages) in NAV_GROUPS order; a group with no page yet is left out.
+MAIN_NAV_GROUPS = tuple(
+    (group, pages) for group in NAV_GROUPS if (pages := tuple(page for page in MAIN_NAV if page.nav_group == group))
+)
 FOOTER_NAV = tuple(page for page in PAGES if page.menu == FOOTER_MENU)
