@@ -4,6 +4,7 @@ Every write goes through consultations.services, so the timeline and the audit t
 """
 
 import re
+from datetime import timedelta
 
 import phonenumbers
 from django.contrib import admin, messages
@@ -41,7 +42,10 @@ def _when(moment) -> str:
     if not moment:
         return "-"
     now = timezone.now()
-    age = f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
+    if abs(now - moment) < timedelta(minutes=1):
+        age = "just now"
+    else:
+        age = f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
     local = date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     return format_html(
         '<time datetime="{}">{}</time> <span class="triage-age">({})</span>', moment.isoformat(), local, age
