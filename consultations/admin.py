@@ -6,7 +6,6 @@ Every write goes through consultations.services, so the timeline and the audit t
 import re
 from datetime import timedelta
 
-import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
@@ -20,8 +19,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince, timeuntil
 
-from consultations import services
-from consultations.forms import DEFAULT_PHONE_REGION
+from consultations import dashboard, outbox, services
 from consultations.models import (
     AuditEntry,
     CallAttempt,
@@ -30,13 +28,15 @@ from consultations.models import (
     StaffNotification,
     Status,
 )
+from portland_site import phones
+from portland_site.clinic_time import in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 RECORD_FIELDSET = "The record"
 
 
 def _when(moment) -> str:
-    """A moment as staff read it: in the clinic's time zone (Django's TIME_ZONE), written as Django writes every
+    """A moment as staff read it: in the clinic's time zone, written as Django writes every
     other date and time in the admin (DATETIME_FORMAT in portland_site/formats: "Nov 25, 2026, 11:23 PM"), with
     how long ago it was (or how soon it is) beside it."""
     if not moment:
@@ -46,7 +46,7 @@ def _when(moment) -> str:
         age = "just now"
     else:
         age = f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
-    local = date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    local = date_format(in_clinic_time(moment), "DATETIME_FORMAT")
     return format_html(
         '<time datetime="{}">{}</time> <span class="triage-age">({})</span>', moment.isoformat(), local, age
     )
@@ -62,15 +62,20 @@ def _moment_field(field: str, description: str):
     return show
 
 
-def _e164(text: str) -> str | None:
-    """A phone number typed in any format, as stored (E.164); None when it cannot be one."""
-    try:
-        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+class RefusedWritesMixin:
+    """Refuses the writes named in `refused_writes` (all three by default: read-only) whatever a user's
+    permissions, for records that must stay as they happened."""
+
+    refused_writes: tuple[str, ...] = ("add", "change", "delete")
+
+    def has_add_permission(self, request, *args):
+        return "add" not in self.refused_writes and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return "change" not in self.refused_writes and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return "delete" not in self.refused_writes and super().has_delete_permission(request, obj)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -140,9 +145,10 @@ class ReceivedFilter(admin.DateFieldListFilter):
         self.title = "received"
 
 
-class CallAttemptInline(admin.TabularInline):
+class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
+    refused_writes = ("change", "delete")
     model = CallAttempt
     fields = ["attempted_at", "age", "made_by", "outcome", "note"]
     readonly_fields = ["age", "made_by"]
@@ -165,52 +171,34 @@ class CallAttemptInline(admin.TabularInline):
                 field.widget.attrs["aria-label"] = label
         return field
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class NoteInline(admin.StackedInline):
+class NoteInline(RefusedWritesMixin, admin.StackedInline):
+    refused_writes = ("change", "delete")
     model = Note
     fields = ["text", "author", "written"]
     readonly_fields = ["author", "written"]
     extra = 1
-    verbose_name = "internal note"
     written = _moment_field("written_at", "written")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Only the form for a new note has an input; its label says so (triage.css hides its empty heading).
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "text":
-            field.label = "New internal note"
+            field.label = "New note"
         return field
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
 _NOTIFICATION_FIELDS = ["kind", "recipient", "status", "attempts", "next_attempt_at", "last_error", "sent_at"]
 
 
-class StaffNotificationInline(admin.TabularInline):
+class StaffNotificationInline(RefusedWritesMixin, admin.TabularInline):
     model = StaffNotification
     fields = _NOTIFICATION_FIELDS
     readonly_fields = _NOTIFICATION_FIELDS
     extra = 0
     can_delete = False
     verbose_name_plural = "staff emails about this request"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _status_action(status: Status):
@@ -224,7 +212,8 @@ def _status_action(status: Status):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
+    refused_writes = ("add",)  # requests come from the form only
     list_display = [
         "reference_display",
         "received",
@@ -314,7 +303,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         reference = term.replace("-", "").replace(" ", "").upper()
         if _REFERENCE.fullmatch(reference):
             matches |= queryset.filter(reference=reference)
-        if phone := _e164(term):
+        if phone := phones.possible_e164(term):
             matches |= queryset.filter(phone=phone)
         return matches, False
 
@@ -391,9 +380,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
 
     # Permissions
-
-    def has_add_permission(self, request):
-        return False  # requests come from the form only
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.export_consultationrequest")
@@ -488,14 +474,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         queryset = self.get_changelist_instance(request).get_queryset(request)
         csv_text = services.export_requests(consultation_requests=queryset, by=request.user)
         response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
-        filename = f"call-back-requests-{timezone.localtime():%Y-%m-%d-%H%M}.csv"
+        filename = f"call-back-requests-{in_clinic_time():%Y-%m-%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """Read-only for everyone: the trail is appended to by the services and never edited."""
 
     list_display = ["when", "actor", "action", "row_count", "references_shown", "detail"]
@@ -511,18 +497,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         more = len(shown) - 10
         return " ".join(shown[:10]) + (f" and {more} more" if more > 0 else "")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StaffNotification)
-class StaffNotificationAdmin(admin.ModelAdmin):
+class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
     list_display = ["created", "kind", "request_link", "recipient", "status", "attempts", "sent", "last_error"]
     list_filter = ["status", "kind"]
     list_select_related = ["consultation_request"]
@@ -542,7 +519,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Send the selected failed emails again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[StaffNotification]) -> None:
         notifications = list(queryset)
-        resent = sum(services.resend_notification(notification=notification) for notification in notifications)
+        resent = sum(outbox.resend_notification(notification=notification) for notification in notifications)
         skipped = len(notifications) - resent
         self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)
         if skipped:
@@ -551,16 +528,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.resend_staffnotification")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def changelist_view(self, request, extra_context=None):
-        for problem in services.notification_health().problems:
+        for problem in dashboard.notification_health().problems:
             self.message_user(request, problem, messages.WARNING)
         return super().changelist_view(request, extra_context)

@@ -10,7 +10,8 @@ from bs4 import BeautifulSoup
 
 from consultations.models import CallOutcome, Status
 from consultations.services import add_note, change_status, record_call_attempt
-from tests.consultations.conftest import ADMIN, stored_request
+from tests.consultations.conftest import ADMIN
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_the_request_page_reads_in_the_order_intake_works(intake_client, worked_
         "Who they are and how to reach them",
         "When they expect the call",
         "Call attempts",
-        "Internal notes",
+        "Notes",
         "The record",
         "Staff emails about this request",
     ]
@@ -71,7 +72,7 @@ def test_the_request_page_reads_in_the_order_intake_works(intake_client, worked_
 
 def test_the_forms_for_a_new_attempt_and_note_are_not_dressed_as_data(intake_client, worked_request):
     html = BeautifulSoup(intake_client.get(f"{ADMIN}{worked_request.pk}/change/").content, "html.parser")
-    assert html.select_one("label[for=id_notes-1-text]").get_text(strip=True) == "New internal note:"
+    assert html.select_one("label[for=id_notes-1-text]").get_text(strip=True) == "New note:"
     new_attempt = html.select_one("#call_attempts-1")
     assert new_attempt.select_one(".field-age").get_text(strip=True) == ""
     saved_attempt = html.select_one("#call_attempts-0")
