@@ -4,6 +4,7 @@ Every write goes through consultations.services, so the timeline and the audit t
 """
 
 import re
+from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -13,8 +14,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.timesince import timesince
+from django.utils.timesince import timesince, timeuntil
 
 from consultations import dashboard, outbox, services
 from consultations.models import (
@@ -29,15 +32,34 @@ from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
+RECORD_FIELDSET = "The record"
 
 
-def _clinic_time(moment) -> str:
-    """In the clinic's time zone, with the year only when it is not this year."""
+def _when(moment) -> str:
+    """A moment as staff read it: in the clinic's time zone, written as Django writes every
+    other date and time in the admin (DATETIME_FORMAT in portland_site/formats: "Nov 25, 2026, 11:23 PM"), with
+    how long ago it was (or how soon it is) beside it."""
     if not moment:
-        return "—"
-    local = in_clinic_time(moment)
-    year = "" if local.year == in_clinic_time().year else f", {local.year}"
-    return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
+        return "-"
+    now = timezone.now()
+    if abs(now - moment) < timedelta(minutes=1):
+        age = "just now"
+    else:
+        age = f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
+    local = date_format(in_clinic_time(moment), "DATETIME_FORMAT")
+    return format_html(
+        '<time datetime="{}">{}</time> <span class="triage-age">({})</span>', moment.isoformat(), local, age
+    )
+
+
+def _moment_field(field: str, description: str):
+    """A read-only date and time of the record, shown by _when."""
+
+    @admin.display(description=description, ordering=field)
+    def show(self, obj) -> str:
+        return _when(getattr(obj, field))
+
+    return show
 
 
 class RefusedWritesMixin:
@@ -128,9 +150,13 @@ class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
 
     refused_writes = ("change", "delete")
     model = CallAttempt
-    fields = ["attempted_at", "made_by", "outcome", "note"]
-    readonly_fields = ["made_by"]
+    fields = ["attempted_at", "age", "made_by", "outcome", "note"]
+    readonly_fields = ["age", "made_by"]
     extra = 1
+
+    @admin.display(description="how long ago")
+    def age(self, obj: CallAttempt) -> str:
+        return f"{timesince(obj.attempted_at, depth=1)} ago" if obj.pk else ""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A table's column headings are not labels: name each input, or a screen reader announces it unnamed.
@@ -149,9 +175,17 @@ class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
 class NoteInline(RefusedWritesMixin, admin.StackedInline):
     refused_writes = ("change", "delete")
     model = Note
-    fields = ["text", "author", "written_at"]
-    readonly_fields = ["author", "written_at"]
+    fields = ["text", "author", "written"]
+    readonly_fields = ["author", "written"]
     extra = 1
+    written = _moment_field("written_at", "written")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Only the form for a new note has an input; its label says so (triage.css hides its empty heading).
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.label = "New note"
+        return field
 
 
 # Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
@@ -213,17 +247,18 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "erase_selected",
     ]
     inlines = [CallAttemptInline, NoteInline, StaffNotificationInline]
+    # In the order intake works (change_form.html puts the call attempts and notes before "The record").
     fieldsets = [
-        (None, {"fields": ["reference_display", "received", "status", "assigned_to", "overdue", "linked_requests"]}),
+        (None, {"fields": ["reference_display", "status", "assigned_to", "linked_requests"]}),
         (
-            "What they sent",
-            {"fields": ["name", "phone_link", "email", "best_times", "voicemail_ok", "request_for", "message"]},
+            "Who they are and how to reach them",
+            {"fields": ["name", "phone_link", "email", "voicemail_ok", "request_for", "message"]},
         ),
+        ("When they expect the call", {"fields": ["received", "best_times", "overdue"]}),
         (
-            "Dates",
-            {"fields": ["privacy_notice_agreed_at", "first_contacted_at", "closed_at", "erased_at", "spam_reason"]},
+            RECORD_FIELDSET,
+            {"fields": ["privacy_notice_agreed", "first_contacted", "closed", "erased", "spam_reason", "timeline"]},
         ),
-        ("Timeline", {"fields": ["timeline"]}),
     ]
     readonly_fields = [
         "reference_display",
@@ -237,13 +272,17 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "voicemail_ok",
         "request_for",
         "message",
-        "privacy_notice_agreed_at",
-        "first_contacted_at",
-        "closed_at",
-        "erased_at",
+        "privacy_notice_agreed",
+        "first_contacted",
+        "closed",
+        "erased",
         "spam_reason",
         "timeline",
     ]
+    privacy_notice_agreed = _moment_field("privacy_notice_agreed_at", "privacy notice agreed")
+    first_contacted = _moment_field("first_contacted_at", "first contacted")
+    closed = _moment_field("closed_at", "closed")
+    erased = _moment_field("erased_at", "personal data erased")
 
     class Media:
         css = {"all": ["consultations/admin/triage.css"]}
@@ -276,11 +315,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
     @admin.display(description="received", ordering="created_at")
     def received(self, obj: ConsultationRequest) -> str:
-        return format_html(
-            '{}<br><span class="triage-age">{} ago</span>',
-            _clinic_time(obj.created_at),
-            timesince(obj.created_at, depth=1),
-        )
+        return _when(obj.created_at)
 
     @admin.display(description="best times")
     def best_times(self, obj: ConsultationRequest) -> str:
@@ -330,7 +365,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    _clinic_time(change.changed_at),
+                    _when(change.changed_at),
                     change.changed_by.get_username() if change.changed_by else "the website",
                     change.get_from_status_display(),
                     change.get_to_status_display(),
@@ -384,6 +419,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and request.method == "GET":
             services.record_view(consultation_request=obj, by=request.user)
+        context["record_fieldset"] = RECORD_FIELDSET
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Actions
@@ -448,11 +484,12 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
 class AuditEntryAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """Read-only for everyone: the trail is appended to by the services and never edited."""
 
-    list_display = ["at", "actor", "action", "row_count", "references_shown", "detail"]
+    list_display = ["when", "actor", "action", "row_count", "references_shown", "detail"]
     list_filter = ["action", ("at", admin.DateFieldListFilter)]
     list_select_related = ["actor"]
     search_fields = ["references"]
     search_help_text = "A reference, with the dash."
+    when = _moment_field("at", "when")
 
     @admin.display(description="requests")
     def references_shown(self, obj: AuditEntry) -> str:
@@ -463,12 +500,14 @@ class AuditEntryAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
 @admin.register(StaffNotification)
 class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
-    list_display = ["created_at", "kind", "request_link", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_display = ["created", "kind", "request_link", "recipient", "status", "attempts", "sent", "last_error"]
     list_filter = ["status", "kind"]
     list_select_related = ["consultation_request"]
     fields = ["created_at", "kind", "request_link", *_NOTIFICATION_FIELDS[1:], "claimed_until"]
     readonly_fields = fields
     actions = ["resend"]
+    created = _moment_field("created_at", "created")
+    sent = _moment_field("sent_at", "sent")
 
     @admin.display(description="request")
     def request_link(self, obj: StaffNotification) -> str:

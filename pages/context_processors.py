@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse_lazy
 
 from pages.facts import current_facts
-from pages.registry import FOOTER_NAV, MAIN_NAV
+from pages.registry import FOOTER_NAV, MAIN_NAV_GROUPS
 
 CALLBACK_URL = reverse_lazy("consultations:request")
 
@@ -22,7 +22,7 @@ def site(request) -> dict:
         "retention": Retention(
             days=settings.CONSULTATION_RETENTION_DAYS, spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS
         ),
-        "main_nav": MAIN_NAV,
+        "main_nav_groups": MAIN_NAV_GROUPS,
         "footer_nav": FOOTER_NAV,
         "callback_url": CALLBACK_URL,
         "site_url": settings.SITE_URL,

@@ -13,10 +13,11 @@ from pages.sources import Source
 MAIN_MENU = "main"
 FOOTER_MENU = "footer"
 
-# The main navigation's groups.
+# The main navigation's groups, in the order it shows them. Every page in the main menu belongs to one.
 GROUP_ABOUT = "About us"
 GROUP_BENZODIAZEPINES = "Benzodiazepines"
 GROUP_HELP = "Getting help"
+NAV_GROUPS = (GROUP_ABOUT, GROUP_BENZODIAZEPINES, GROUP_HELP)
 
 
 @dataclass(frozen=True)
@@ -302,5 +303,9 @@ PAGES: tuple[Page, ...] = (
 
 PAGES_BY_NAME = {page.name: page for page in PAGES}
 MAIN_NAV = tuple(page for page in PAGES if page.menu == MAIN_MENU and page is not HOME)
+# (group, its pages) in NAV_GROUPS order; a group with no page yet is left out.
+MAIN_NAV_GROUPS = tuple(
+    (group, pages) for group in NAV_GROUPS if (pages := tuple(page for page in MAIN_NAV if page.nav_group == group))
+)
 FOOTER_NAV = tuple(page for page in PAGES if page.menu == FOOTER_MENU)
 REVIEWABLE_PAGES_BY_NAME = {page.name: page for page in PAGES if page.reviewable}

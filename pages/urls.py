@@ -31,6 +31,11 @@ urlpatterns = [
         public(TemplateView.as_view(template_name="pages/robots.txt", content_type="text/plain")),
         name="robots",
     ),
+    path(
+        "site.webmanifest",
+        public(TemplateView.as_view(template_name="pages/site.webmanifest", content_type="application/manifest+json")),
+        name="manifest",
+    ),
     path(".well-known/security.txt", public(views.security_txt), name="security_txt"),
     path("favicon.ico", public(views.favicon), name="favicon"),
     path("healthz", views.healthz, name="healthz"),

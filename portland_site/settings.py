@@ -194,6 +194,8 @@ NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE
 USE_I18N = True
+# One way of writing a date and time for staff (see portland_site/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["portland_site.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

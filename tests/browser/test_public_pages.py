@@ -2,7 +2,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, save_screenshot
+from tests.consultations.conftest import FORM_URL, THANKS_URL
 from tests.pages.conftest import EDITORIAL_PAGES
 
 
@@ -21,12 +22,17 @@ def test_page_requests_only_its_own_origin(live_server, phone, page_entry):
     phone.screenshot(path=ARTIFACTS / f"phone-{page_entry.name}.png", full_page=True)
 
 
+# Screenshots for a person to look over: a phone, a tablet and a laptop (the phone's are taken above).
+@pytest.mark.parametrize("size", ["tablet", "desktop"])
 @pytest.mark.parametrize("page_entry", EDITORIAL_PAGES, ids=[p.name for p in EDITORIAL_PAGES])
-def test_page_on_desktop(live_server, page, page_entry):
+def test_page_on_tablet_and_desktop(live_server, browser, page_entry, size):
+    width = {"tablet": 768, "desktop": 1280}[size]
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
     page.goto(live_server.url + page_entry.url)
     assert page.locator("h1").is_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=ARTIFACTS / f"desktop-{page_entry.name}.png", full_page=True)
+    save_screenshot(page, f"{size}-{page_entry.name}")
+    context.close()
 
 
 # 320 CSS px is WCAG's reflow width; 640 px is a 1280 px screen zoomed to 200%.
@@ -69,3 +75,22 @@ def test_pages_log_nothing_to_the_browser_console(live_server, page):
         page.goto(live_server.url + entry.url)
     page.goto(live_server.url + "/favicon.ico")
     assert messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [390, 768, 1280])
+def test_form_its_errors_thanks_and_not_found_pages_at_every_size(live_server, browser, width):
+    """Screenshots of the pages that are not editorial: the form, the form sent empty, the thanks page, the 404."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=width < 768)
+    page = context.new_page()
+    page.goto(live_server.url + FORM_URL)
+    save_screenshot(page, f"{width}-request-a-call-back")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send my request").click()
+    assert page.locator("#error-summary").is_visible()
+    save_screenshot(page, f"{width}-request-a-call-back-errors")
+    page.goto(live_server.url + THANKS_URL)
+    save_screenshot(page, f"{width}-thanks")
+    assert page.goto(live_server.url + "/no-such-page/").status == 404
+    save_screenshot(page, f"{width}-404")
+    context.close()

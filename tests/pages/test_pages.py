@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 
 from pages.medications import DATA_FILE, MEDICATIONS
-from pages.registry import FOOTER_NAV, HOME, MAIN_NAV, PAGES
-from tests.clinic_facts import TEST_ADDRESS
+from pages.registry import FOOTER_NAV, GROUP_BENZODIAZEPINES, HOME, MAIN_NAV, MAIN_NAV_GROUPS, NAV_GROUPS, PAGES
+from tests.clinic_facts import TEST_ADDRESS, TEST_PHONE_E164
 from tests.pages.conftest import EDITORIAL_PAGES
 
 page_ids = [page.name for page in EDITORIAL_PAGES]
@@ -49,21 +49,49 @@ def test_titles_are_unique_across_pages():
     assert len(titles) == len(set(titles))
 
 
-def test_navigation_lists_exactly_the_registry(soup_of):
+def test_navigation_lists_exactly_the_registry_in_its_groups(soup_of):
     _, soup = soup_of("/")
-    main = [(a["href"], a.get_text(strip=True)) for a in soup.select("nav[aria-label='Main'] a")]
-    assert main == [(page.url, page.nav_label) for page in MAIN_NAV] + [
-        ("/request-a-call-back/", "Request a call-back")
+    expected = [(group, [(page.url, page.nav_label) for page in pages]) for group, pages in MAIN_NAV_GROUPS]
+    # The menu behind the phone's Menu button, and the desktop's line of groups: the same links in the same groups.
+    menu = soup.select_one(".site-menu nav[aria-label='Main']")
+    in_menu = [
+        (
+            label.get_text(strip=True),
+            [(a["href"], a.get_text(strip=True)) for a in menu.select(f"#{label['id']} + ul a")],
+        )
+        for label in menu.select(".site-menu__group")
     ]
-    footer = [a["href"] for a in soup.select("footer ul a")]
+    line = soup.select_one(".site-nav[aria-label='Main']")
+    in_line = [
+        (group.summary.get_text(strip=True), [(a["href"], a.get_text(strip=True)) for a in group.select("a")])
+        for group in line.select("details")
+    ]
+    assert in_menu == expected
+    assert in_line == expected
+    assert sorted(page.name for _, pages in MAIN_NAV_GROUPS for page in pages) == sorted(p.name for p in MAIN_NAV)
+    header_links = [a["href"] for a in soup.select(".site-header__actions a")]
+    assert header_links == [f"tel:{TEST_PHONE_E164}", "/request-a-call-back/"]
+    footer = [a["href"] for a in soup.select("footer .site-footer__about a")]
     assert footer == [page.url for page in FOOTER_NAV] + ["/request-a-call-back/"]
     assert {*MAIN_NAV, *FOOTER_NAV, HOME} == set(PAGES)
+
+
+def test_every_page_in_the_main_menu_has_a_group():
+    assert {page.nav_group for page in MAIN_NAV} <= set(NAV_GROUPS)
+    assert all(page.nav_group == "" for page in FOOTER_NAV)
 
 
 def test_current_page_is_marked_in_navigation(soup_of):
     page = MAIN_NAV[0]
     _, soup = soup_of(page.url)
-    assert [a["href"] for a in soup.select("nav[aria-label='Main'] a[aria-current='page']")] == [page.url]
+    current = [a["href"] for a in soup.select("nav[aria-label='Main'] a[aria-current='page']")]
+    assert current == [page.url, page.url]  # once in the menu, once in the line of groups
+    assert [s.get_text(strip=True) for s in soup.select(".site-nav__current")] == [page.nav_group]
+
+
+def test_a_medication_page_marks_its_group(soup_of):
+    _, soup = soup_of(MEDICATIONS[0].get_absolute_url())
+    assert [s.get_text(strip=True) for s in soup.select(".site-nav__current")] == [GROUP_BENZODIAZEPINES]
 
 
 def test_breadcrumbs_lead_home(soup_of):

@@ -27,7 +27,7 @@ def prose_paragraphs(soup) -> list[str]:
     """The page's own paragraphs of running text (the layout's call to action and footer left out)."""
     paragraphs = []
     for paragraph in soup.find("main").find_all("p"):
-        if paragraph.find_parent(NOT_PROSE) or "reviewed" in paragraph.get("class", ()):
+        if paragraph.find_parent(NOT_PROSE) or {"reviewed", "print-only"} & set(paragraph.get("class", ())):
             continue
         text = " ".join(paragraph.get_text(" ").split()).rstrip(".:;,")
         if text:

@@ -138,3 +138,21 @@ def test_root_favicon_redirects_to_the_static_one(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert finders.find(response["Location"].removeprefix("/static/"))
+
+
+def test_the_web_app_manifest_names_the_clinic_and_icons_of_the_sizes_it_says(client, soup_of):
+    _, soup = soup_of("/")
+    response = client.get(soup.find("link", rel="manifest")["href"])
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = json.loads(response.content)
+    assert (manifest["name"], manifest["start_url"], manifest["theme_color"]) == (settings.CLINIC_NAME, "/", "#1f4e5f")
+    purposes = set()
+    for icon in manifest["icons"]:
+        path = finders.find(icon["src"].removeprefix(settings.STATIC_URL))
+        assert path, icon["src"]
+        if icon["type"] == "image/png":
+            width, height = (int(n) for n in icon["sizes"].split("x"))
+            assert Image.open(path).size == (width, height)
+        purposes.add(icon["purpose"])
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes and purposes == {"any", "maskable"}

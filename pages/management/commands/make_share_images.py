@@ -1,4 +1,4 @@
-"""Draw the 1200×630 share image of every page and the favicon set into static/img/.
+"""Draw the 1200×630 share image of every page, the favicon set and the manifest's icons into static/img/.
 
 Run it after changing a page's title in the registry; the images are committed with the code.
 """
@@ -32,10 +32,11 @@ def draw_share_image(*, title: str, clinic_name: str, path: Path) -> None:
     image.save(path, optimize=True)
 
 
-def draw_mark(size: int) -> Image.Image:
+def draw_mark(size: int, *, glyph: float = 0.7) -> Image.Image:
+    """The clinic's mark: a white P on teal. A maskable icon draws it smaller, inside the circle every mask keeps."""
     image = Image.new("RGB", (size, size), TEAL)
     draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=int(size * 0.7))
+    font = ImageFont.load_default(size=int(size * glyph))
     draw.text((size / 2, size / 2), "P", font=font, fill=WHITE, anchor="mm")
     return image
 
@@ -55,5 +56,9 @@ class Command(BaseCommand):
         for page in pages:
             draw_share_image(title=page.title, clinic_name=settings.CLINIC_NAME, path=share / f"{page.name}.png")
         draw_mark(180).save(output / "apple-touch-icon.png", optimize=True)
+        # The web app manifest's icons (templates/pages/site.webmanifest).
+        draw_mark(192).save(output / "icon-192.png", optimize=True)
+        draw_mark(512).save(output / "icon-512.png", optimize=True)
+        draw_mark(512, glyph=0.5).save(output / "icon-maskable-512.png", optimize=True)
         draw_mark(64).save(output / "favicon.ico", sizes=[(16, 16), (32, 32), (48, 48)])
         self.stdout.write(f"Wrote {len(pages)} share images and the favicons to {output}.")
