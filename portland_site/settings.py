@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pages",
     "consultations",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=30)
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
+# Visit counts wait in Redis (or a process's memory) and are added to the daily tables at most this often.
+INSIGHTS_FLUSH_SECONDS = env.float("INSIGHTS_FLUSH_SECONDS", default=60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE
