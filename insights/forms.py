@@ -18,6 +18,10 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
 
+    def __init__(self, data=None):
+        shown = default_period()
+        super().__init__(data, initial={"start": shown.first_day, "end": shown.last_day})
+
     def clean(self):
         data = super().clean()
         start, end = data.get("start"), data.get("end")
