@@ -58,14 +58,11 @@ def _number(value: float, unit: str) -> str:
 def column_chart(labels: list[str], series: list[tuple[str, list[float | None]]], *, unit: str = "") -> ColumnChart:
     """Columns per label, one per series side by side; None is a gap (no figure), not zero."""
     values = [value for _, points in series for value in points if value is not None]
-    # Counts get at least 4 on the axis, so that its four steps are whole numbers.
-    top = (
-        1.0
-        if unit == "%"
-        else _nice_ceiling(max(values, default=0))
-        if unit
-        else max(4, _nice_ceiling(max(values, default=0)))
-    )
+    top = _nice_ceiling(max(values, default=0))
+    if unit == "%":
+        top = 1.0
+    elif not unit:
+        top = max(4, top)  # counts: the axis' four steps are whole numbers
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / max(1, len(labels))
     bar_width = slot * 0.8 / max(1, len(series))

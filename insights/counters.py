@@ -1,11 +1,14 @@
 """Today's counters, before the worker adds them to the daily tables (insights.aggregation).
 
 With REDIS_URL they live in Redis, shared by every web process: one hash per day, one field per thing counted,
-raised with HINCRBY (atomic, so concurrent beacons from any number of processes add up). Without it (`make run`,
+raised with HINCRBY (atomic, so concurrent beacons from any number of processes add up), by each process about
+twice a second. Without it (`make run`,
 tests without Redis) each process keeps its own in memory. Nothing here knows about a person: a field is a kind
 and a key such as ("view", "/faq/") or ("referrer", "duckduckgo.com").
 """
 
+import atexit
+import contextlib
 import logging
 import threading
 import time
@@ -22,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 # Counts the worker never moved (it was down this long) expire rather than pile up.
 KEEP_SECONDS = 14 * 24 * 60 * 60
+
+# How long a web process adds up beacons before it raises the shared counters.
+PUSH_SECONDS = 0.5
 
 Field = tuple[str, str]  # (kind, key)
 
@@ -47,23 +53,66 @@ def _decode(raw: bytes | str) -> Field:
 
 
 class RedisCounters:
+    """Each process adds up its beacons for PUSH_SECONDS and then raises the shared counters in one round trip:
+    a beacon costs no Redis call of its own. A process killed outright loses at most its last PUSH_SECONDS."""
+
     shared = True
 
     def __init__(self, url: str, prefix: str):
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         self.prefix = f"{prefix}:insights"
+        self._lock = threading.Lock()
+        self._pending: Counter[tuple[date, Field]] = Counter()
+        self._pusher: threading.Thread | None = None
+        self._flush_due = False
+        atexit.register(self._push_at_exit)
 
     def add(self, day: date, fields: list[Field]) -> bool:
         """Count each field once; True when it is time to flush (once per INSIGHTS_FLUSH_SECONDS, all hosts)."""
-        key = f"{self.prefix}:day:{day.isoformat()}"
+        with self._lock:
+            self._pending.update((day, field) for field in fields)
+            if self._pusher is None or not self._pusher.is_alive():
+                self._pusher = threading.Thread(target=self._push_forever, name="visit-counts", daemon=True)
+                self._pusher.start()
+            due, self._flush_due = self._flush_due, False
+        return due
+
+    def _push_forever(self) -> None:
+        while True:
+            time.sleep(PUSH_SECONDS)
+            try:
+                self.push()
+            except redis.RedisError as error:
+                logger.warning("visit counters unavailable (%s); kept in memory for the next push", error)
+
+    def _push_at_exit(self) -> None:
+        with contextlib.suppress(redis.RedisError):  # too late to keep them anywhere else
+            self.push()
+
+    def push(self) -> None:
+        """Raise the shared counters by what this process counted since the last push (HINCRBY is atomic)."""
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+        if not pending:
+            return
         pipe = self.client.pipeline(transaction=False)
-        for field in fields:
-            pipe.hincrby(key, _encode(field), 1)
-        pipe.expire(key, KEEP_SECONDS)
+        for (day, field), number in pending.items():
+            pipe.hincrby(f"{self.prefix}:day:{day.isoformat()}", _encode(field), number)
+        for day in {day for day, _ in pending}:
+            pipe.expire(f"{self.prefix}:day:{day.isoformat()}", KEEP_SECONDS)
         pipe.set(f"{self.prefix}:flush-due", 1, nx=True, px=round(settings.INSIGHTS_FLUSH_SECONDS * 1000))
-        return bool(pipe.execute()[-1])
+        try:
+            flush_due = pipe.execute()[-1]
+        except redis.RedisError:
+            with self._lock:
+                self._pending.update(pending)
+            raise
+        if flush_due:
+            with self._lock:
+                self._flush_due = True
 
     def take(self) -> list[Batch]:
+        self.push()
         # RENAME is atomic: beacons arriving meanwhile start a fresh hash, and of two workers only one gets a day.
         for key in self.client.scan_iter(match=f"{self.prefix}:day:*"):
             day = key.decode().rsplit(":", 1)[1]
@@ -127,10 +176,5 @@ def counter_store() -> RedisCounters | LocalCounters:
 
 
 def count(day: date, fields: list[Field]) -> bool:
-    """Count the fields for the day; True when a flush is due. A Redis that is down loses these counts, never
-    the page: a beacon must not fail."""
-    try:
-        return counter_store().add(day, fields)
-    except redis.RedisError:
-        logger.warning("visit counters unavailable", exc_info=True)
-        return False
+    """Count the fields for the day; True when a flush is due. It never waits for Redis, nor fails with it."""
+    return counter_store().add(day, fields)

@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "portland_site.middleware.SecurityHeadersMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visit-count beacons from people not signed in are answered here, as cheaply as a static file.
+    "insights.views.BeaconMiddleware",
     # Below WhiteNoise, whose files are compressed at build time. Django pads each compressed body with random
     # bytes against BREACH, and its CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",

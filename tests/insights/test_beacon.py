@@ -1,9 +1,12 @@
 """The beacon endpoint: what it counts, what it refuses, and that it writes nothing per request."""
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from insights.counters import counter_store
 from tests.conftest import sign_in_staff
 from tests.consultations.conftest import staff_member
 from tests.insights.conftest import BEACON_URL, counted, send_beacon
@@ -137,13 +140,19 @@ def test_the_call_back_funnel(beacon_client):
 
 
 def test_beacons_write_nothing_to_the_database(beacon_client):
-    send_beacon(beacon_client, p="/")  # with Redis, the first beacon may ask the worker for a flush (one task row)
     with CaptureQueriesContext(connection) as queries:
         for _ in range(50):
             send_beacon(beacon_client, p="/our-approach/", ref="example.com")
-    assert [query["sql"] for query in queries.captured_queries] == []
+    # With Redis, one beacon may ask the worker for a flush (one task row); nothing else touches the database.
+    assert len(queries.captured_queries) <= 1
+    assert all("dbtaskresult" in query["sql"] for query in queries.captured_queries)
 
 
-def test_counts_survive_a_redis_that_is_down_as_a_204(beacon_client, settings):
+def test_a_redis_that_is_down_costs_no_page_a_beacon_or_a_count(beacon_client, settings):
     settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
     assert send_beacon(beacon_client, p="/").status_code == 204
+    down = counter_store()
+    with pytest.raises(redis.RedisError):
+        down.push()
+    assert down._pending == {(timezone.localdate(), ("view", "/")): 1}  # kept for when Redis is back
+    down._pending.clear()

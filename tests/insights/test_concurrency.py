@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from insights.counters import PUSH_SECONDS
 from insights.models import DailyCount, FlushedBatch
 from tests.consultations.notifications.test_workers import database_url
 from tests.insights.conftest import BROWSER, counted
@@ -91,7 +92,7 @@ def test_counts_add_up_under_concurrent_beacons_from_several_processes(site):
         subprocess.Popen([sys.executable, "-c", CLIENT, str(site), str(BEACONS_EACH), BROWSER]) for _ in range(CLIENTS)
     ]
     assert [client.wait(timeout=180) for client in clients] == [0] * CLIENTS
-    time.sleep(0.5)
+    time.sleep(PUSH_SECONDS * 3)  # each web process pushes its last counts to Redis
     flushed_by_the_worker = sum(DailyCount.objects.values_list("count", flat=True))
     totals = counted()  # whatever arrived after the worker's last flush
     sent = CLIENTS * BEACONS_EACH

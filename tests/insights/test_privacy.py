@@ -30,6 +30,7 @@ def everything_in_the_caches() -> str:
     found = []
     store = counter_store()
     if isinstance(store, RedisCounters):
+        store.push()  # what this process counted in the last half second
         client = store.client
         for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
             kind = client.type(key).decode()
