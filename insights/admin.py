@@ -6,19 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from insights import charts
 from insights.aggregation import flush_counts
 from insights.export import figures_as_csv
-from insights.figures import funnel, intake_figures, percent, visit_figures
+from insights.figures import intake_figures
 from insights.forms import PeriodForm
 from insights.models import DailyCount
+from insights.page import charts_for
 
 MARKETING = "insights.view_marketing_figures"
 INTAKE = "consultations.view_consultationrequest"
-
-
-def _week_label(week) -> str:
-    return f"{week:%b} {week.day}"
 
 
 @admin.register(DailyCount)
@@ -63,51 +59,9 @@ class FiguresAdmin(admin.ModelAdmin):
             "period": period,
             "query": request.GET.urlencode(),
         }
-        labels = [_week_label(week) for week in period.weeks]
-        intake = intake_figures(period) if intake_allowed else None
         if marketing:
             flush_counts()  # so the page includes the last minute's visits
-            visits = visit_figures(period)
-            steps = funnel(visits, intake) if intake else []
-            context |= {
-                "visits": visits,
-                "visits_chart": charts.column_chart(
-                    labels, [("Page views", [count for _, count in visits.views_by_week])]
-                ),
-                "pages_chart": charts.bar_chart([(label, count) for _, label, count in visits.views_by_page]),
-                "referrers_chart": charts.bar_chart(visits.referrers),
-                "campaigns_chart": charts.bar_chart(visits.campaigns),
-                "sources_chart": charts.bar_chart(visits.sources),
-                "form_from_chart": charts.bar_chart([(label, count) for _, label, count in visits.form_from]),
-                "funnel": steps,
-                "funnel_chart": charts.bar_chart([(step.label, step.count) for step in steps]),
-                "conversion": percent(visits.totals["request_sent"], visits.totals["view"]),
-                "form_conversion": percent(visits.totals["request_sent"], visits.totals["form_opened"]),
-            }
-        if intake:
-            context |= {
-                "intake": intake,
-                "requests_chart": charts.column_chart(
-                    labels, [("Requests received", [week.received for week in intake.weeks])]
-                ),
-                "waits_chart": charts.column_chart(
-                    labels,
-                    [
-                        ("Median", [week.median_hours for week in intake.weeks]),
-                        ("90th percentile", [week.p90_hours for week in intake.weeks]),
-                    ],
-                    unit=" h",
-                ),
-                "promise_chart": charts.column_chart(
-                    labels,
-                    [("Called within the promise", [week.within_promise_share for week in intake.weeks])],
-                    unit="%",
-                ),
-                "overdue_chart": charts.column_chart(
-                    labels, [("Went overdue", [week.went_overdue for week in intake.weeks])]
-                ),
-                "scheduled_share": percent(intake.scheduled, intake.period.received),
-            }
+        context |= charts_for(period, marketing=marketing, with_intake=intake_allowed)
         return TemplateResponse(request, "admin/insights/figures.html", context)
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
