@@ -100,7 +100,7 @@ class RedisCounters:
             pipe.hincrby(f"{self.prefix}:day:{day.isoformat()}", _encode(field), number)
         for day in {day for day, _ in pending}:
             pipe.expire(f"{self.prefix}:day:{day.isoformat()}", KEEP_SECONDS)
-        pipe.set(f"{self.prefix}:flush-due", 1, nx=True, px=round(settings.INSIGHTS_FLUSH_SECONDS * 1000))
+        pipe.set(f"{self.prefix}:flush-due", 1, nx=True, px=max(1, round(settings.INSIGHTS_FLUSH_SECONDS * 1000)))
         try:
             flush_due = pipe.execute()[-1]
         except redis.RedisError:
@@ -143,14 +143,14 @@ class LocalCounters:
     def __init__(self):
         self._lock = threading.Lock()
         self._days: defaultdict[date, Counter] = defaultdict(Counter)
-        self._next_flush = time.monotonic() + settings.INSIGHTS_FLUSH_SECONDS
+        self._last_flush = time.monotonic()
 
     def add(self, day: date, fields: list[Field]) -> bool:
         with self._lock:
             self._days[day].update(fields)
-            due = time.monotonic() >= self._next_flush
+            due = time.monotonic() - self._last_flush >= settings.INSIGHTS_FLUSH_SECONDS
             if due:
-                self._next_flush = time.monotonic() + settings.INSIGHTS_FLUSH_SECONDS
+                self._last_flush = time.monotonic()
         return due
 
     def take(self) -> list[Batch]:
