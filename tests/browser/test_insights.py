@@ -11,7 +11,7 @@ from django.utils import timezone
 from insights.models import DailyCount, Kind
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import SIZES, record_requests, save_screenshot, sign_in, staff_with_authenticator
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 from tests.insights.conftest import BROWSER, counted
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,7 +8,7 @@ import pytest
 from consultations.figures import request_timings
 from consultations.models import CallOutcome, ConsultationRequest, Status
 from consultations.services import change_status, record_call_attempt
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 CLINIC = ZoneInfo("America/New_York")  # opening hours in the tests: Monday to Friday, 8 am to 5 pm

@@ -13,7 +13,7 @@ from consultations.models import CallOutcome
 from consultations.services import record_call_attempt
 from insights.models import DailyCount, Kind
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import staff_member, stored_request
+from tests.factories import staff_member, stored_request
 
 FIGURES = "/admin/insights/dailycount/"
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from insights.counters import counter_store
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import staff_member
+from tests.factories import staff_member
 from tests.insights.conftest import BEACON_URL, counted, send_beacon
 
 

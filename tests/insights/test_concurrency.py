@@ -13,8 +13,8 @@ from django.conf import settings
 
 from insights.counters import PUSH_SECONDS
 from insights.models import DailyCount, FlushedBatch
-from tests.consultations.notifications.test_workers import database_url
 from tests.insights.conftest import BROWSER, counted
+from tests.servers import database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
