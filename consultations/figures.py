@@ -3,13 +3,12 @@ request waited for its first call, in the clinic's opening time. Reads only; not
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef
-from django.utils import timezone
 
 from consultations.models import ConsultationRequest, Status, StatusChange
+from portland_site.clinic_time import in_clinic_time
 
 
 @dataclass(frozen=True)
@@ -37,8 +36,7 @@ def _opening_hours_between(start: datetime, end: datetime) -> float:
 
 def request_timings(*, received_from: datetime, received_before: datetime, now: datetime | None = None):
     """One RequestTiming per request received in [received_from, received_before), spam left out, oldest first."""
-    zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
-    now = (now or timezone.now()).astimezone(zone)
+    now = in_clinic_time(now)
     clock = settings.CLINIC_OPENING_HOURS
     promise = timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS)
     overdue_after = timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
@@ -54,8 +52,8 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
     )
     timings = []
     for created, contacted, first_call, was_scheduled, status in rows:
-        created = created.astimezone(zone)
-        first_call = first_call.astimezone(zone) if first_call else None
+        created = in_clinic_time(created)
+        first_call = in_clinic_time(first_call) if first_call else None
         timings.append(
             RequestTiming(
                 received_at=created,
@@ -63,7 +61,7 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
                 scheduled=was_scheduled or status == Status.CONSULTATION_SCHEDULED,
                 hours_to_first_call=_opening_hours_between(created, first_call) if first_call else None,
                 called_within_promise=bool(first_call) and first_call <= clock.add_business_hours(created, promise),
-                went_overdue=(contacted.astimezone(zone) if contacted else now)
+                went_overdue=(in_clinic_time(contacted) if contacted else now)
                 >= clock.add_business_hours(created, overdue_after),
             )
         )

@@ -4,15 +4,14 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Sum
 
 from consultations.figures import RequestTiming, request_timings
 from insights.models import DailyCount, Kind
 from pages.medications import MEDICATIONS
 from pages.registry import PAGES
+from portland_site.clinic_time import clinic_zone
 
 TOP = 10
 
@@ -29,7 +28,7 @@ class Period:
         return [monday + timedelta(weeks=n) for n in range((self.last_day - monday).days // 7 + 1)]
 
     def bounds(self) -> tuple[datetime, datetime]:
-        zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
+        zone = clinic_zone()
         start = datetime.combine(self.first_day, time.min, tzinfo=zone)
         return start, datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=zone)
 
