@@ -39,6 +39,13 @@ wrk.headers["User-Agent"] = "{BROWSER}"
 """
 
 
+def _percentile(output: str, percent: int) -> float:
+    match = re.search(rf"^\s+{percent}(?:\.000)?%\s+(\S+)\s*$", output, re.MULTILINE)
+    if not match:
+        raise SystemExit(f"no {percent}th percentile in wrk's output:\n{output}")
+    return to_ms(match.group(1))
+
+
 def run_wrk(url: str, script: Path, duration: int, connections: int) -> dict:
     output = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
@@ -53,8 +60,8 @@ def run_wrk(url: str, script: Path, duration: int, connections: int) -> dict:
     return {
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", output, re.MULTILINE).group(1)),
-        "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE).group(1)),
+        "p50": _percentile(output, 50),
+        "p99": _percentile(output, 99),
         "errors": errors,
     }
 
