@@ -49,8 +49,8 @@ def load(url: str, duration: int, connections: int) -> dict:
         return {
             "requests": int(re.search(r"(\d+) requests in", output).group(1)),
             "rps": rps,
-            "p50": to_ms(re.search(r"^\s+50%\s+(\S+)$", output, re.MULTILINE).group(1)),
-            "p99": to_ms(re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE).group(1)),
+            "p50": to_ms(re.search(r"^\s+50%\s+(\S+)\s*$", output, re.MULTILINE).group(1)),
+            "p99": to_ms(re.search(r"^\s+99%\s+(\S+)\s*$", output, re.MULTILINE).group(1)),
             "bytes": to_bytes(re.search(r"Transfer/sec:\s+(\S+)", output).group(1)) / rps,
             "errors": errors,
         }

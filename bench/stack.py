@@ -42,6 +42,8 @@ class Site:
     web_command: str
     log: Path  # gunicorn's output
     process_group: int  # gunicorn's master and workers
+    database_url: str = ""
+    cache_prefix: str = ""  # the Redis key prefix of this run
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by gunicorn's processes: moved less than latency by other work on the machine."""
@@ -153,7 +155,14 @@ def production_site(web_command: str | None = None):
         log = Path(tempfile.gettempdir()) / f"{prefix}-gunicorn.log"
         with _web_server(env, log, web_command) as process_group:
             _wait_until_up(base)
-            yield Site(base=base, web_command=web_command, log=log, process_group=process_group)
+            yield Site(
+                base=base,
+                web_command=web_command,
+                log=log,
+                process_group=process_group,
+                database_url=database_url,
+                cache_prefix=prefix,
+            )
 
 
 def version(*command: str) -> str:

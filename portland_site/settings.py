@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "pages",
     "consultations",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +82,8 @@ MIDDLEWARE = [
     "pages.middleware.MethodNotAllowedPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visit-count beacons from people not signed in are answered here, as cheaply as a static file.
+    "insights.views.BeaconMiddleware",
     # Below WhiteNoise, whose files are compressed at build time. Django pads each compressed body with random
     # bytes against BREACH, and its CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
@@ -190,6 +193,8 @@ NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=30)
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
+# Visit counts wait in Redis (or a process's memory) and are added to the daily tables at most this often.
+INSIGHTS_FLUSH_SECONDS = env.float("INSIGHTS_FLUSH_SECONDS", default=60)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE

@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("request-a-call-back/", include("consultations.urls")),
+    path("visit/", include("insights.urls")),
     path("", include("pages.urls")),
 ]
 

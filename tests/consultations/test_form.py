@@ -176,10 +176,11 @@ def test_group_errors_are_announced_by_the_fieldset_and_mark_every_option(client
     assert all(box["aria-invalid"] == "true" for box in fieldset.find_all("input"))
 
 
-def test_the_page_without_errors_loads_no_error_summary_script(client):
+def test_the_page_without_errors_loads_no_error_summary_script_but_the_visit_count(client):
     page = soup(client.get(FORM_URL))
     assert not page.title.get_text().startswith("Error")
     assert not page.find("script", src=re.compile(r"js/error-summary"))
+    assert page.find("script", src="/static/js/count.js")
     assert not page.find(attrs={"data-error-summary": True})
 
 

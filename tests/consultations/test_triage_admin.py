@@ -96,6 +96,7 @@ def test_the_roles_have_exactly_their_permissions():
         "erase_consultationrequest",
         "view_auditentry",
         "resend_staffnotification",
+        "view_marketing_figures",  # the visit figures (insights)
         *handling,
     }
 

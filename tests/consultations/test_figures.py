@@ -1,0 +1,71 @@
+"""consultations.figures: what the manager's charts learn about each request, in opening hours."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from consultations.figures import request_timings
+from consultations.models import CallOutcome, ConsultationRequest, Status
+from consultations.services import change_status, record_call_attempt
+from tests.factories import stored_request
+
+pytestmark = pytest.mark.django_db
+CLINIC = ZoneInfo("America/New_York")  # opening hours in the tests: Monday to Friday, 8 am to 5 pm
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=CLINIC)  # November 2026: the 20th is a Friday
+
+
+def received(when: datetime, **details) -> ConsultationRequest:
+    request = stored_request(**details)
+    ConsultationRequest.objects.filter(pk=request.pk).update(created_at=when)
+    request.refresh_from_db()
+    return request
+
+
+def timings():
+    return request_timings(received_from=at(1, 0), received_before=at(30, 0), now=at(27, 12))
+
+
+def test_a_friday_evening_request_called_on_monday_morning_waited_two_opening_hours(intake):
+    request = received(at(20, 16))
+    record_call_attempt(consultation_request=request, by=intake, outcome=CallOutcome.NO_ANSWER, attempted_at=at(23, 9))
+    [timing] = timings()
+    assert timing.hours_to_first_call == pytest.approx(2)
+    assert timing.called_within_promise
+    assert not timing.went_overdue
+    assert timing.contacted
+    assert not timing.scheduled
+
+
+def test_a_request_called_after_five_opening_hours_missed_the_promise_and_went_overdue(intake):
+    request = received(at(23, 9))
+    record_call_attempt(consultation_request=request, by=intake, outcome=CallOutcome.REACHED, attempted_at=at(23, 14))
+    [timing] = timings()
+    assert timing.hours_to_first_call == pytest.approx(5)
+    assert not timing.called_within_promise
+    assert timing.went_overdue
+
+
+def test_a_request_nobody_has_called_is_overdue_once_its_time_has_passed():
+    received(at(26, 8))  # Thursday 8 am; "now" is Friday noon
+    received(at(27, 10), phone="+12075550199")  # two opening hours ago
+    overdue, waiting = timings()
+    assert (overdue.hours_to_first_call, overdue.went_overdue, overdue.contacted) == (None, True, False)
+    assert (waiting.hours_to_first_call, waiting.went_overdue) == (None, False)
+
+
+def test_a_consultation_scheduled_once_still_counts_after_the_request_is_closed(intake):
+    request = received(at(23, 9))
+    change_status(consultation_request=request, status=Status.CONSULTATION_SCHEDULED, by=intake, now=at(23, 10))
+    change_status(consultation_request=request, status=Status.CLOSED, by=intake, now=at(24, 10))
+    [timing] = timings()
+    assert timing.scheduled and timing.contacted
+
+
+def test_spam_and_requests_outside_the_period_are_left_out():
+    received(at(23, 9), spam_reason="honeypot")
+    received(at(30, 9), phone="+12075550199")
+    assert timings() == []

@@ -1,0 +1,106 @@
+"""Beacons from several client processes at once, to gunicorn with several workers, while a real worker flushes."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from insights.counters import PUSH_SECONDS
+from insights.models import DailyCount, FlushedBatch
+from tests.insights.conftest import BROWSER, counted
+from tests.servers import database_url
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not settings.REDIS_URL, reason="counts shared by processes live in Redis: set REDIS_URL"),
+]
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+CLIENTS, BEACONS_EACH = 4, 250
+
+CLIENT = """
+import http.client, sys
+port, count, agent = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+for number in range(count):
+    path = "/request-a-call-back/" if number % 5 == 0 else "/"
+    body = f"p={path}&ref=example.com&utm_campaign=spring"
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": agent}
+    connection.request("POST", "/visit/", body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 204, response.status
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def site():
+    """gunicorn (3 workers) and `manage.py run_worker` on the test database, flushing every 0.2 s."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": database_url(),
+        "INSIGHTS_FLUSH_SECONDS": "0.2",
+    }
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "portland_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
+            cwd=BASE_DIR,
+            env=env,
+        ),
+        subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.1"],
+            cwd=BASE_DIR,
+            env=env,
+        ),
+    ]
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 (loopback)
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail("gunicorn did not start")
+            time.sleep(0.2)
+    yield port
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_counts_add_up_under_concurrent_beacons_from_several_processes(site):
+    clients = [
+        subprocess.Popen([sys.executable, "-c", CLIENT, str(site), str(BEACONS_EACH), BROWSER]) for _ in range(CLIENTS)
+    ]
+    assert [client.wait(timeout=180) for client in clients] == [0] * CLIENTS
+    time.sleep(PUSH_SECONDS * 3)  # each web process pushes its last counts to Redis
+    flushed_by_the_worker = sum(DailyCount.objects.values_list("count", flat=True))
+    totals = counted()  # whatever arrived after the worker's last flush
+    sent = CLIENTS * BEACONS_EACH
+    assert totals == {
+        ("view", "/"): sent * 4 // 5,
+        ("form_opened", ""): sent // 5,
+        ("referrer", "example.com"): sent,
+        ("campaign", "spring"): sent,
+    }
+    assert flushed_by_the_worker > 0, "the worker never flushed"
+    assert FlushedBatch.objects.count() > 1
