@@ -21,6 +21,7 @@ from django.utils.timesince import timesince
 from consultations import services
 from consultations.forms import DEFAULT_PHONE_REGION
 from consultations.models import (
+    AuditAction,
     AuditEntry,
     CallAttempt,
     ConsultationRequest,
@@ -367,6 +368,15 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
     def has_erase_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.erase_consultationrequest")
 
+    # Reads of personal data: only through the filters the list offers, and always audited
+
+    # The query-string lookups the list's own filters use. Django's admin would take any other field lookup too
+    # (?message__icontains=...), a way to read what people wrote one guess at a time, with no audit entry.
+    offered_lookups = {"status", "assigned", "overdue", "created_at__gte", "created_at__lt"}
+
+    def lookup_allowed(self, lookup, value, request):
+        return lookup in self.offered_lookups and super().lookup_allowed(lookup, value, request)
+
     # Writes, all through the services
 
     def save_model(self, request, obj, form, change):
@@ -397,7 +407,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         services.delete_requests(consultation_requests=queryset, by=request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.method == "GET":
+        # Every rendering shows the person's details: a first look, and a form sent back with a mistake.
+        if obj is not None:
             services.record_view(consultation_request=obj, by=request.user)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -442,7 +453,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
-        return super().changelist_view(request, extra_context=extra_context)
+        response = super().changelist_view(request, extra_context=extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and changelist.query:
+            # Which requests a name or phone number led to, and how many; never what was typed.
+            services.record_audit(
+                actor=request.user,
+                action=AuditAction.SEARCHED,
+                consultation_requests=changelist.result_list,
+                detail=f"search: {changelist.result_count} result(s)",
+            )
+        return response
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The queue as the list shows it (filters and search in the query string), as CSV."""

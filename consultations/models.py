@@ -249,6 +249,7 @@ class StatusChange(models.Model):
 
 class AuditAction(models.TextChoices):
     VIEWED = "viewed", "Viewed"
+    SEARCHED = "searched", "Searched"
     CHANGED = "changed", "Changed"
     EXPORTED = "exported", "Exported"
     ERASED = "erased", "Erased personal data"

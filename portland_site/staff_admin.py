@@ -6,7 +6,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -55,6 +57,21 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         return devices[0] if len(devices) == 1 else None
 
 
+class DeclaredAutocompleteView(AutocompleteJsonView):
+    """Answers only for the fields an admin offers autocomplete on (its `autocomplete_fields`).
+
+    Django's own view answers a search of any registered model that some foreign key points to, whether or not
+    any admin asked for it: for call-back requests, a name search outside the audited list.
+    """
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        source_admin = self.admin_site._registry.get(source_field.model)
+        if source_admin is None or source_field.name not in source_admin.get_autocomplete_fields(request):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+
 class StaffAdminSite(AdminSite):
     login_template = "admin/staff_login.html"
     site_header = f"{settings.CLINIC_NAME}: staff"
@@ -70,6 +87,9 @@ class StaffAdminSite(AdminSite):
         # OTPMiddleware sets is_verified(): true only once a device has accepted a code in this session.
         verified = not settings.ADMIN_TWO_FACTOR or request.user.is_verified()
         return super().has_permission(request) and verified
+
+    def autocomplete_view(self, request):
+        return DeclaredAutocompleteView.as_view(admin_site=self)(request)
 
     def admin_view(self, view, cacheable=False):
         checked = super().admin_view(view, cacheable)
