@@ -4,14 +4,16 @@ Every write goes through consultations.services, so the timeline and the audit t
 """
 
 import re
+import secrets
 
 import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -118,6 +120,42 @@ class ReceivedFilter(admin.DateFieldListFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.title = "received"
+
+
+# Search terms are kept in the staff member's session (which ends after 30 idle minutes), and the list's URL
+# carries only this parameter: the opaque id of a search. Django's admin would put the term itself in ?q=, and
+# from there in preserved filters, proxy logs and the browser's history.
+SEARCH_PARAM = "search"
+_SEARCH_SESSION_KEY = "consultations_triage_search"
+SEARCH_MAX_LENGTH = 100
+_SEARCHES_KEPT = 5
+
+
+class TriageChangeList(ChangeList):
+    search_max_length = SEARCH_MAX_LENGTH
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_PARAM, None)
+        return lookup_params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = self.model_admin.search_term(request)
+        return super().get_queryset(request, exclude_parameters)
+
+    @property
+    def filters_query(self) -> str:
+        """The list's filters and ordering as a query string, without the search and the page."""
+        query = QueryDict(mutable=True)
+        for name, values in self.filter_params.items():
+            query.setlist(name, values)
+        return _without_search(query).urlencode()
+
+
+def _without_search(query: QueryDict) -> QueryDict:
+    for name in (SEARCH_VAR, SEARCH_PARAM, PAGE_VAR):
+        query.pop(name, None)
+    return query
 
 
 class CallAttemptInline(admin.TabularInline):
@@ -268,6 +306,30 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         if db_field.name == "assigned_to":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
+
+    def search_term(self, request: HttpRequest) -> str:
+        """The term of the search this list's URL names (see search_view); empty when it names none."""
+        return request.session.get(_SEARCH_SESSION_KEY, {}).get(request.GET.get(SEARCH_PARAM, ""), "")
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """The search box posts here: the term goes into the session and the list is shown with its id."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.POST.get(SEARCH_VAR, "").strip()[:SEARCH_MAX_LENGTH]
+        query = _without_search(QueryDict(request.POST.get("filters", ""), mutable=True))
+        if term:
+            search_id = secrets.token_urlsafe(6)
+            # The latest few, so that a list open in another tab keeps its search.
+            kept = list(request.session.get(_SEARCH_SESSION_KEY, {}).items())[-(_SEARCHES_KEPT - 1) :]
+            request.session[_SEARCH_SESSION_KEY] = {**dict(kept), search_id: term}
+            query[SEARCH_PARAM] = search_id
+        url = reverse("admin:consultations_consultationrequest_changelist")
+        return HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url, status=303)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -448,10 +510,19 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.export_view),
                 name="consultations_consultationrequest_export",
             ),
+            path(
+                "search/",
+                self.admin_site.admin_view(self.search_view),
+                name="consultations_consultationrequest_search",
+            ),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
+        if SEARCH_VAR in request.GET:
+            # An old link or a hand-typed URL: the list without the term, which must not spread further.
+            query = _without_search(request.GET.copy())
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
         response = super().changelist_view(request, extra_context=extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")

@@ -1,9 +1,10 @@
 """What staff can read of a request in the admin, and that every such read is in the audit trail (issue 13)."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from consultations.models import AuditAction, AuditEntry
-from tests.consultations.conftest import ADMIN, stored_request
+from tests.consultations.conftest import ADMIN, search_queue, stored_request
 from tests.consultations.test_triage_admin import change_url, form_data, listed
 
 pytestmark = pytest.mark.django_db
@@ -53,14 +54,10 @@ def test_an_invalid_post_to_a_request_page_is_audited_as_a_view(intake_client, i
     assert (entry.actor, entry.action, entry.references) == (intake, AuditAction.VIEWED, str(request))
 
 
-def search(client, term: str, **filters):
-    return client.get(ADMIN, {**filters, "q": term})
-
-
 def test_a_search_is_audited_with_its_results_never_its_terms(intake_client, intake):
     wanted = stored_request(name="Zoë", phone="+12075550187")
     stored_request(name="Sam")
-    response = search(intake_client, "Zoë", status="all")
+    response = search_queue(intake_client, "Zoë", status="all")
     assert listed(response) == [str(wanted)]
     entry = AuditEntry.objects.get()
     assert (entry.actor, entry.action, entry.references, entry.row_count) == (
@@ -76,3 +73,44 @@ def test_the_list_without_a_search_writes_no_audit_entry(intake_client):
     stored_request()
     intake_client.get(ADMIN)
     assert not AuditEntry.objects.exists()
+
+
+# Search terms stay out of URLs (item 14)
+
+
+def test_a_search_never_puts_the_term_in_a_url(intake_client):
+    wanted = stored_request(name="Zoë", phone="+12075550187")
+    stored_request(name="Sam")
+    response = search_queue(intake_client, "207 555 0187", status="all")
+    assert listed(response) == [str(wanted)]
+    (list_url, _status), *_ = response.redirect_chain
+    assert "0187" not in list_url and "status=all" in list_url and "search=" in list_url
+    html = response.content.decode()
+    links = [link["href"] for link in BeautifulSoup(html, "html.parser").find_all("a", href=True)]
+    assert links and not [link for link in links if "0187" in link or "q%3D" in link or "q=" in link]
+    # The preserved filters of the request page and of its "back to the list" carry the search's id only.
+    change = intake_client.get(next(link for link in links if f"/{wanted.pk}/change/" in link))
+    assert "0187" not in change.content.decode().replace(wanted.phone, "").replace("(207) 555-0187", "")
+
+
+def test_a_search_id_works_in_its_own_session_for_the_latest_five_searches(intake_client, manager_client):
+    wanted = stored_request(name="Zoë")
+    other = stored_request(name="Sam")
+    (list_url, _status), *_ = search_queue(intake_client, "Zoë").redirect_chain
+    assert listed(manager_client.get(list_url)) == [str(wanted), str(other)]
+    for _ in range(4):
+        search_queue(intake_client, "Sam")
+    assert listed(intake_client.get(list_url)) == [str(wanted)]
+    search_queue(intake_client, "Sam")
+    assert listed(intake_client.get(list_url)) == [str(wanted), str(other)]
+
+
+def test_a_term_in_the_query_string_is_dropped(intake_client):
+    stored_request(name="Zoë")
+    response = intake_client.get(f"{ADMIN}?status=all&q=Zo%C3%AB")
+    assert response.status_code == 302 and response["Location"] == f"{ADMIN}?status=all"
+    assert not AuditEntry.objects.exists()
+
+
+def test_search_is_post_only(intake_client):
+    assert intake_client.get(f"{ADMIN}search/?q=Zoe").status_code == 405
