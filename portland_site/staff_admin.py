@@ -8,7 +8,7 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
@@ -100,9 +100,17 @@ class StaffAdminSite(AdminSite):
             # idle. Only staff pages do this (not SESSION_SAVE_EVERY_REQUEST): cacheable public pages must never
             # send a staff member's session cookie.
             request.session.modified = True
+            if _has_nul(request):
+                # PostgreSQL refuses NUL in text, so a filter or search with one would fail as a 500.
+                raise SuspiciousOperation("NUL byte in a staff admin request")
             return checked(request, *args, **kwargs)
 
         return renewing_session
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+    return "\x00" in request.path or any("\x00" in name or any("\x00" in v for v in values) for name, values in fields)
 
 
 def client_ip_address(request: HttpRequest) -> str | None:
