@@ -293,6 +293,10 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "portland_site.staff_admin.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
+# A locked-out pair's further attempts are refused without being recorded: recording them would renew the lockout
+# and append each POST to the attempt row, letting anyone grow the table. Attempts past the cool-off are deleted
+# nightly by purge_requests (portland_site/housekeeping.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
