@@ -234,6 +234,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The form's own token lasts a day (consultations.forms.FORM_TOKEN_MAX_AGE) and each form page renews the cookie:
+# no reason to leave a cookie from the clinic's site in a browser for Django's default year.
+CSRF_COOKIE_AGE = 24 * 60 * 60
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
