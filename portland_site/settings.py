@@ -191,6 +191,10 @@ CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", d
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
+# The address gunicorn binds to (the Procfile's HOST), and whether a firewall lets only our proxy reach it: the
+# deployment check warns when these and the header above disagree (portland_site/checks.py).
+WEB_BIND_HOST = env.str("HOST", default="127.0.0.1")
+PROXY_IS_ONLY_WAY_IN = env.bool("PROXY_IS_ONLY_WAY_IN", default=False)
 # A request still new after this many hours of opening time is overdue (the morning digest lists it).
 CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
 # Staff emails about new requests go to the active members of the "Intake staff" group and to these addresses.
