@@ -305,6 +305,8 @@ AXES_RESET_ON_SUCCESS = True
 # and append each POST to the attempt row, letting anyone grow the table. Attempts past the cool-off are deleted
 # nightly by purge_requests (portland_site/housekeeping.py).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
+STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]

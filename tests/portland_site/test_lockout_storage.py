@@ -44,3 +44,28 @@ def test_old_attempts_expire_even_when_no_one_tries_again(sign_in):
     with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
         call_command("purge_requests")
     assert not AccessAttempt.objects.exists()
+
+
+# Tables that would otherwise grow for ever (item 15)
+
+
+def test_the_nightly_purge_removes_ended_sessions_and_old_sign_in_logs(settings):
+    from axes.models import AccessLog
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.core.management import call_command
+
+    ended, current = SessionStore(), SessionStore()
+    for session in (ended, current):
+        session["x"] = 1
+        session.create()
+    Session.objects.filter(session_key=ended.session_key).update(expire_date=timezone.now() - timedelta(minutes=1))
+    old, recent = (
+        AccessLog.objects.create(username="alice", user_agent="b", http_accept="", path_info="/") for _ in "ab"
+    )
+    days = settings.STAFF_SIGN_IN_LOG_DAYS
+    AccessLog.objects.filter(pk=old.pk).update(attempt_time=timezone.now() - timedelta(days=days, minutes=1))
+    AccessLog.objects.filter(pk=recent.pk).update(attempt_time=timezone.now() - timedelta(days=days - 1))
+    call_command("purge_requests")
+    assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
+    assert list(AccessLog.objects.values_list("pk", flat=True)) == [recent.pk]
