@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -53,6 +53,17 @@ def _e164(text: str) -> str | None:
     if not phonenumbers.is_possible_number(number):
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _linked_requests(selected: list[ConsultationRequest]) -> list[ConsultationRequest]:
+    """The other requests of the selected ones' duplicate groups (the first request and its duplicates), not yet
+    erased: the same phone number, and most likely the same person, who may want those erased too."""
+    firsts = {request.duplicate_of_id or request.pk for request in selected}
+    return list(
+        ConsultationRequest.objects.filter(Q(pk__in=firsts) | Q(duplicate_of__in=firsts), erased_at__isnull=True)
+        .exclude(pk__in=[request.pk for request in selected])
+        .order_by("created_at")
+    )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -484,6 +495,8 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
 
     @admin.action(description="Erase personal data (at the person’s request)", permissions=["erase"])
     def erase_selected(self, request, queryset):
+        selected = list(queryset)
+        linked = _linked_requests(selected)
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -492,13 +505,17 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
                     **self.admin_site.each_context(request),
                     "title": "Erase personal data?",
                     "opts": self.opts,
-                    "consultation_requests": queryset,
+                    "consultation_requests": selected,
+                    "linked_requests": linked,
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        for consultation_request in queryset:
+        # Only requests the page offered: a posted id of any other request is ignored.
+        chosen = set(request.POST.getlist("also_erase"))
+        erased = selected + [other for other in linked if str(other.pk) in chosen]
+        for consultation_request in erased:
             services.erase_personal_data(consultation_request=consultation_request, by=request.user)
-        self.message_user(request, f"Personal data erased from {len(queryset)} request(s).", messages.SUCCESS)
+        self.message_user(request, f"Personal data erased from {len(erased)} request(s).", messages.SUCCESS)
         return None
 
     # Export of the filtered queue

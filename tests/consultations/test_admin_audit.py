@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from consultations.models import AuditAction, AuditEntry
+from consultations.models import AuditAction, AuditEntry, ConsultationRequest
 from tests.consultations.conftest import ADMIN, search_queue, stored_request
 from tests.consultations.test_triage_admin import change_url, form_data, listed
 
@@ -114,3 +114,29 @@ def test_a_term_in_the_query_string_is_dropped(intake_client):
 
 def test_search_is_post_only(intake_client):
     assert intake_client.get(f"{ADMIN}search/?q=Zoe").status_code == 405
+
+
+# Erasure reaches the same person's linked requests (item 9)
+
+
+def _act(client, action, *requests, **extra):
+    return client.post(f"{ADMIN}?status=all", {"action": action, "_selected_action": [r.pk for r in requests], **extra})
+
+
+def test_erasure_lists_the_linked_requests_and_erases_the_ones_chosen(manager_client):
+    first = stored_request(name="Zoë", phone="+12075550187", message="Evenings")
+    second = stored_request(name="Zoë", phone="+12075550187", message="Evenings again")
+    third = stored_request(name="Zoë", phone="+12075550187", message="Still waiting")
+    unrelated = stored_request(name="Sam", phone="+12075550142")
+    assert second.duplicate_of == first and third.duplicate_of == first
+    confirm = _act(manager_client, "erase_selected", second)
+    page = BeautifulSoup(confirm.content, "html.parser")
+    offered = {box["value"]: box for box in page.select('input[type=checkbox][name="also_erase"]')}
+    assert set(offered) == {str(first.pk), str(third.pk)}
+    assert not any(box.has_attr("checked") for box in offered.values())
+    response = _act(manager_client, "erase_selected", second, confirmed="yes", also_erase=[first.pk, unrelated.pk])
+    assert response.status_code == 302
+    names = dict(ConsultationRequest.objects.values_list("pk", "name"))
+    # The one chosen among the linked requests is erased; one not offered (unrelated) is not, even if posted.
+    assert (names[first.pk], names[second.pk], names[third.pk], names[unrelated.pk]) == ("", "", "Zoë", "Sam")
+    assert AuditEntry.objects.filter(action=AuditAction.ERASED).count() == 2
