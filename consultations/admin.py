@@ -283,7 +283,16 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         ),
         (
             "Dates",
-            {"fields": ["privacy_notice_agreed_at", "first_contacted_at", "closed_at", "erased_at", "spam_reason"]},
+            {
+                "fields": [
+                    "privacy_notice_agreed_at",
+                    "first_contacted_at",
+                    "closed_at",
+                    "erased_at",
+                    "spam_reason",
+                    "spam_marked_at",
+                ]
+            },
         ),
         ("Timeline", {"fields": ["timeline"]}),
     ]
@@ -304,6 +313,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         "closed_at",
         "erased_at",
         "spam_reason",
+        "spam_marked_at",
         "timeline",
     ]
 

@@ -114,6 +114,7 @@ def submit_request(
                     privacy_notice_agreed_at=now,
                     status=Status.SPAM if spam_reason else Status.NEW,
                     spam_reason=spam_reason,
+                    spam_marked_at=now if spam_reason else None,
                     duplicate_of=None if spam_reason else _open_request_from(phone, now),
                     submission_token=submission_token,
                 )
@@ -189,12 +190,15 @@ def change_status(
         return consultation_request
     consultation_request.status = status
     consultation_request.first_contacted_at = stored.first_contacted_at
+    consultation_request.spam_marked_at = now if status == Status.SPAM else None
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:
             consultation_request.first_contacted_at = now
     consultation_request.closed_at = now if status in _CLOSED_STATUSES else None
-    consultation_request.save(update_fields=["status", "spam_reason", "first_contacted_at", "closed_at"])
+    consultation_request.save(
+        update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
+    )
     StatusChange.objects.create(
         consultation_request=consultation_request, changed_at=now, changed_by=by, from_status=previous, to_status=status
     )
@@ -302,7 +306,7 @@ def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by:
 
 
 def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
-    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam received SPAM_RETENTION_DAYS ago."""
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago."""
     now = now or timezone.now()
     closed_before = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
     spam_before = now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS)
@@ -310,7 +314,7 @@ def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[Consu
         "closed or not a fit": ConsultationRequest.objects.filter(
             status__in=_CLOSED_STATUSES, closed_at__lt=closed_before
         ),
-        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, created_at__lt=spam_before),
+        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, spam_marked_at__lt=spam_before),
     }
 
 
