@@ -297,24 +297,38 @@ def erase_personal_data(
     return consultation_request
 
 
+def _delete_with_all_that_belongs(consultation_requests: QuerySet[ConsultationRequest]) -> None:
+    """Delete requests with their notes, call attempts, timeline and staff emails (the foreign keys cascade) and
+    the task results of those emails, which django-tasks-db keeps without a foreign key."""
+    notification_ids = list(
+        StaffNotification.objects.filter(consultation_request__in=consultation_requests).values_list("pk", flat=True)
+    )
+    DBTaskResult.objects.filter(
+        task_path=tasks.deliver_staff_notification.module_path,
+        args_kwargs__kwargs__notification_id__in=notification_ids,
+    ).delete()
+    consultation_requests.delete()
+
+
 @transaction.atomic
 def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by: AbstractBaseUser) -> int:
     rows = list(consultation_requests)
     record_audit(actor=by, action=AuditAction.DELETED, consultation_requests=rows)
-    consultation_requests.delete()
+    _delete_with_all_that_belongs(consultation_requests)
     return len(rows)
 
 
 def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
-    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago."""
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago, and
+    any other received more than MAX_RETENTION_DAYS ago, whatever its status."""
     now = now or timezone.now()
-    closed_before = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
-    spam_before = now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS)
+    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS))
+    spam = Q(status=Status.SPAM, spam_marked_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    too_old = Q(created_at__lt=now - timedelta(days=settings.CONSULTATION_MAX_RETENTION_DAYS))
     return {
-        "closed or not a fit": ConsultationRequest.objects.filter(
-            status__in=_CLOSED_STATUSES, closed_at__lt=closed_before
-        ),
-        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, spam_marked_at__lt=spam_before),
+        "closed or not a fit": ConsultationRequest.objects.filter(closed),
+        "spam": ConsultationRequest.objects.filter(spam),
+        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam),
     }
 
 
@@ -330,7 +344,7 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
         counts[kind] = len(rows)
         if rows:
             record_audit(actor=None, action=AuditAction.PURGED, consultation_requests=rows, detail=kind, now=now)
-            queryset.delete()
+            _delete_with_all_that_belongs(queryset)
     return counts
 
 

@@ -21,6 +21,7 @@ class Clinic:
 class Retention:
     days: int
     spam_days: int
+    max_days: int
 
 
 def clinic_from_settings() -> Clinic:
@@ -38,7 +39,9 @@ def site(request) -> dict:
     return {
         "clinic": clinic_from_settings(),
         "retention": Retention(
-            days=settings.CONSULTATION_RETENTION_DAYS, spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS
+            days=settings.CONSULTATION_RETENTION_DAYS,
+            spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS,
+            max_days=settings.CONSULTATION_MAX_RETENTION_DAYS,
         ),
         "main_nav": MAIN_NAV,
         "footer_nav": FOOTER_NAV,

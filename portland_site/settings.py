@@ -182,6 +182,8 @@ CONTENT_REVIEWER = env.str("CONTENT_REVIEWER", default="Clinical team (placehold
 
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
+# No request is kept longer than this after it arrived, whatever its status (a request left open included).
+CONSULTATION_MAX_RETENTION_DAYS = env.int("CONSULTATION_MAX_RETENTION_DAYS", default=730)
 # The thanks page promises a call within this many hours of opening time.
 CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_HOURS", default=4)
 # A request still new after this many hours of opening time is overdue in the staff queue.

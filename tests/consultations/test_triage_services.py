@@ -157,6 +157,7 @@ def aged_requests(settings, intake):
     """Requests either side of the retention limits (365 days closed, 30 days for spam)."""
     settings.CONSULTATION_RETENTION_DAYS = 365
     settings.CONSULTATION_SPAM_RETENTION_DAYS = 30
+    settings.CONSULTATION_MAX_RETENTION_DAYS = 1000  # tests/consultations/test_retention.py tries the limit
     now = timezone.now()
 
     def closed(status, days_ago):
@@ -181,7 +182,7 @@ def aged_requests(settings, intake):
 
 def test_purge_dry_run_counts_and_deletes_nothing(aged_requests):
     counts = purge_expired_requests(dry_run=True)
-    assert counts == {"closed or not a fit": 2, "spam": 1}
+    assert counts == {"closed or not a fit": 2, "spam": 1, "older than the limit": 0}
     assert ConsultationRequest.objects.count() == 7
     assert not AuditEntry.objects.filter(action=AuditAction.PURGED).exists()
 
@@ -192,7 +193,10 @@ def test_purge_deletes_expired_requests_and_keeps_the_rest(aged_requests, caplog
     assert set(ConsultationRequest.objects.values_list("pk", flat=True)) == {r.pk for r in aged_requests["kept"]}
     purged = AuditEntry.objects.filter(action=AuditAction.PURGED)
     assert sum(entry.row_count for entry in purged) == 3
-    assert "Deleted: 2 closed or not a fit, 1 spam, 0 expired failed sign-ins," in capsys.readouterr().out
+    assert (
+        "Deleted: 2 closed or not a fit, 1 spam, 0 older than the limit, 0 expired failed sign-ins,"
+        in capsys.readouterr().out
+    )
     logged = caplog.text
     assert "2 closed or not a fit, 1 spam" in logged
     assert "Old Name" not in logged
@@ -201,7 +205,10 @@ def test_purge_deletes_expired_requests_and_keeps_the_rest(aged_requests, caplog
 
 def test_purge_command_dry_run(aged_requests, capsys):
     call_command("purge_requests", "--dry-run")
-    assert "Would delete: 2 closed or not a fit, 1 spam, 0 expired failed sign-ins," in capsys.readouterr().out
+    assert (
+        "Would delete: 2 closed or not a fit, 1 spam, 0 older than the limit, 0 expired failed sign-ins,"
+        in capsys.readouterr().out
+    )
     assert ConsultationRequest.objects.count() == 7
 
 
