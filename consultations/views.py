@@ -5,7 +5,6 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,6 +14,7 @@ from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRe
 from consultations.models import ConsultationRequest, grouped_reference
 from consultations.services import expected_call_by, submit_request
 from portland_site.clinic import by_when
+from portland_site.clinic_time import in_clinic_time
 
 # The thanks page learns the reference code and when it was sent (nothing personal) from a signed cookie that
 # only the thanks page receives: no session row to write, and a refresh shows the same page. Ten minutes covers
@@ -98,6 +98,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
         due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
-            "expected": by_when(due, timezone.localtime(timezone.now(), due.tzinfo)),
+            "expected": by_when(due, in_clinic_time()),
         }
     return render(request, "consultations/thanks.html", context)

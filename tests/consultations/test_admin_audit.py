@@ -4,8 +4,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from consultations.models import AuditAction, AuditEntry, ConsultationRequest
-from tests.consultations.conftest import ADMIN, search_queue, stored_request
+from tests.consultations.conftest import ADMIN, search_queue
 from tests.consultations.test_triage_admin import change_url, form_data, listed
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 AUTOCOMPLETE = "/admin/autocomplete/"

@@ -20,7 +20,7 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.services import add_note, change_status, purge_expired_requests, record_call_attempt
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 

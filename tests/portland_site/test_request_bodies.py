@@ -5,7 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from consultations.models import ConsultationRequest
-from tests.consultations.conftest import FORM_URL, valid_answers
+from tests.consultations.conftest import FORM_URL
+from tests.factories import valid_answers
 
 pytestmark = pytest.mark.django_db
 REFUSED = "We could not read that request"

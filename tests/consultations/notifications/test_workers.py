@@ -14,7 +14,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 from tests.servers import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -94,7 +94,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     ]
     killed_task = DBTaskResult.objects.get(worker_ids=["first"])
     assert killed_task.status == TaskResultStatus.FAILED
-    assert killed_task.exception_class_path == "consultations.tasks.WorkerLost"
+    assert killed_task.exception_class_path == "consultations.task_queue.WorkerLost"
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="two workers at once need PostgreSQL: set DATABASE_URL (CI does)")

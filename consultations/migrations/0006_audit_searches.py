@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0004_staff_groups"),
+        ("consultations", "0005_call_back_request_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ def mark_existing_spam(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("consultations", "0005_audit_searches")]
+    dependencies = [("consultations", "0006_audit_searches")]
 
     operations = [
         migrations.AddField(
