@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -87,41 +87,45 @@ def submit_request(
     now = now or timezone.now()
     for _attempt in range(_REFERENCE_ATTEMPTS):
         reference = new_reference()
-        try:
-            with transaction.atomic():
-                earlier = _request_with_token(submission_token)
-                if earlier is not None:
-                    return earlier
-                consultation_request = ConsultationRequest.objects.create(
-                    reference=reference,
-                    created_at=now,
-                    name=name,
-                    phone=phone,
-                    call_mornings=CallTime.MORNINGS in call_times,
-                    call_afternoons=CallTime.AFTERNOONS in call_times,
-                    call_evenings=CallTime.EVENINGS in call_times,
-                    voicemail_ok=voicemail_ok,
-                    email=email,
-                    request_for=request_for,
-                    message=message,
-                    privacy_notice_agreed_at=now,
-                    status=Status.SPAM if spam_reason else Status.NEW,
-                    spam_reason=spam_reason,
-                    spam_marked_at=now if spam_reason else None,
-                    duplicate_of=None if spam_reason else _open_request_from(phone, now),
-                    submission_token=submission_token,
-                )
-                if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
-                    record_request_notifications(consultation_request=consultation_request, now=now)
-            break
-        except IntegrityError:
-            # Either a concurrent POST of the same form (a double click) stored it first, and its request is the
-            # answer, or, very rarely, the reference was taken, and the next attempt draws another.
+        with transaction.atomic():
             earlier = _request_with_token(submission_token)
             if earlier is not None:
                 return earlier
-            if not ConsultationRequest.objects.filter(reference=reference).exists():
-                raise
+            # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
+            # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
+            # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
+            ConsultationRequest.objects.bulk_create(
+                [
+                    ConsultationRequest(
+                        reference=reference,
+                        created_at=now,
+                        name=name,
+                        phone=phone,
+                        call_mornings=CallTime.MORNINGS in call_times,
+                        call_afternoons=CallTime.AFTERNOONS in call_times,
+                        call_evenings=CallTime.EVENINGS in call_times,
+                        voicemail_ok=voicemail_ok,
+                        email=email,
+                        request_for=request_for,
+                        message=message,
+                        privacy_notice_agreed_at=now,
+                        status=Status.SPAM if spam_reason else Status.NEW,
+                        spam_reason=spam_reason,
+                        spam_marked_at=now if spam_reason else None,
+                        duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                        submission_token=submission_token,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+            consultation_request = _request_with_token(submission_token)
+            if consultation_request is None:
+                continue  # the reference was taken: draw another
+            if consultation_request.reference != reference:
+                return consultation_request  # the same form, stored first by a concurrent POST
+            if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
+                record_request_notifications(consultation_request=consultation_request, now=now)
+        break
     else:
         raise RuntimeError(f"no free reference code in {_REFERENCE_ATTEMPTS} attempts")
     logger.info(
