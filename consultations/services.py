@@ -94,33 +94,33 @@ def submit_request(
             # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
             # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
             # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
-            ConsultationRequest.objects.bulk_create(
-                [
-                    ConsultationRequest(
-                        reference=reference,
-                        created_at=now,
-                        name=name,
-                        phone=phone,
-                        call_mornings=CallTime.MORNINGS in call_times,
-                        call_afternoons=CallTime.AFTERNOONS in call_times,
-                        call_evenings=CallTime.EVENINGS in call_times,
-                        voicemail_ok=voicemail_ok,
-                        email=email,
-                        request_for=request_for,
-                        message=message,
-                        privacy_notice_agreed_at=now,
-                        status=Status.SPAM if spam_reason else Status.NEW,
-                        spam_reason=spam_reason,
-                        spam_marked_at=now if spam_reason else None,
-                        duplicate_of=None if spam_reason else _open_request_from(phone, now),
-                        submission_token=submission_token,
-                    )
-                ],
-                ignore_conflicts=True,
+            new_request = ConsultationRequest(
+                reference=reference,
+                created_at=now,
+                name=name,
+                phone=phone,
+                call_mornings=CallTime.MORNINGS in call_times,
+                call_afternoons=CallTime.AFTERNOONS in call_times,
+                call_evenings=CallTime.EVENINGS in call_times,
+                voicemail_ok=voicemail_ok,
+                email=email,
+                request_for=request_for,
+                message=message,
+                privacy_notice_agreed_at=now,
+                status=Status.SPAM if spam_reason else Status.NEW,
+                spam_reason=spam_reason,
+                spam_marked_at=now if spam_reason else None,
+                duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                submission_token=submission_token,
             )
+            ConsultationRequest.objects.bulk_create([new_request], ignore_conflicts=True)
             consultation_request = _request_with_token(submission_token)
             if consultation_request is None:
-                continue  # the reference was taken: draw another
+                if ConsultationRequest.objects.filter(reference=reference).exists():
+                    continue  # the reference was taken: draw another
+                # SQLite's INSERT OR IGNORE also skips a row that breaks a CHECK constraint: this raises its error.
+                new_request.save(force_insert=True)
+                consultation_request = new_request
             if consultation_request.reference != reference:
                 return consultation_request  # the same form, stored first by a concurrent POST
             if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
