@@ -6,6 +6,7 @@ Every write goes through consultations.services, so the timeline and the audit t
 import re
 import secrets
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
@@ -173,11 +174,25 @@ def _without_search(query: QueryDict) -> QueryDict:
     return query
 
 
+class CallAttemptForm(forms.ModelForm):
+    class Meta:
+        model = CallAttempt
+        fields = ["attempted_at", "outcome", "note"]
+
+    def clean_attempted_at(self):
+        attempted_at = self.cleaned_data["attempted_at"]
+        services.check_call_attempt_time(
+            consultation_request=self.instance.consultation_request, attempted_at=attempted_at
+        )
+        return attempted_at
+
+
 class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
     refused_writes = ("change", "delete")
     model = CallAttempt
+    form = CallAttemptForm
     fields = ["attempted_at", "made_by", "outcome", "note"]
     readonly_fields = ["made_by"]
     extra = 1

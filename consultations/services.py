@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -226,6 +227,18 @@ def assign_request(
     return consultation_request
 
 
+CALL_TIME_MESSAGE = "A call's time must be between when the request arrived and now."
+# Clocks differ a little between a staff member's computer and the server.
+_CALL_TIME_GRACE = timedelta(minutes=5)
+
+
+def check_call_attempt_time(*, consultation_request: ConsultationRequest, attempted_at: datetime) -> None:
+    """Raise ValidationError unless a call at `attempted_at` could have happened: after the request, not later
+    than now."""
+    if not consultation_request.created_at - _CALL_TIME_GRACE <= attempted_at <= timezone.now() + _CALL_TIME_GRACE:
+        raise ValidationError(CALL_TIME_MESSAGE, code="call_time")
+
+
 @transaction.atomic
 def record_call_attempt(
     *,
@@ -235,10 +248,16 @@ def record_call_attempt(
     note: str = "",
     attempted_at: datetime | None = None,
 ) -> CallAttempt:
-    """Record one call to the person. The first call on a new request means staff are attempting contact."""
+    """Record one call to the person. The first call on a new request means staff are attempting contact.
+
+    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the status change and the
+    audit entry it causes are dated when it was recorded.
+    """
+    attempted_at = attempted_at or timezone.now()
+    check_call_attempt_time(consultation_request=consultation_request, attempted_at=attempted_at)
     attempt = CallAttempt.objects.create(
         consultation_request=consultation_request,
-        attempted_at=attempted_at or timezone.now(),
+        attempted_at=attempted_at,
         made_by=by,
         outcome=outcome,
         note=note,
@@ -250,9 +269,7 @@ def record_call_attempt(
         detail=f"call attempt: {CallOutcome(outcome).label}",
     )
     if consultation_request.status == Status.NEW:
-        change_status(
-            consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by, now=attempt.attempted_at
-        )
+        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by)
     return attempt
 
 
