@@ -243,6 +243,26 @@ def delete_task_runs_for(*, consultation_requests: QuerySet[ConsultationRequest]
     )
 
 
+# A digest lists no one (only counts and links) but one is recorded per recipient every weekday morning.
+DIGEST_KEPT_DAYS = 90
+
+
+def purge_old_digests(*, dry_run: bool, now: datetime | None = None) -> int:
+    """Delete finished digest emails (sent or failed) older than DIGEST_KEPT_DAYS, with their tasks; or count them."""
+    now = now or timezone.now()
+    old = StaffNotification.objects.filter(
+        kind=NotificationKind.OVERDUE_DIGEST,
+        status__in=[NotificationStatus.SENT, NotificationStatus.FAILED],
+        created_at__lt=now - timedelta(days=DIGEST_KEPT_DAYS),
+    )
+    if dry_run:
+        return old.count()
+    task_queue.delete_runs(
+        deliver_staff_notification, argument="notification_id", values=list(old.values_list("pk", flat=True))
+    )
+    return old.delete()[0]
+
+
 def due_notifications(*, now: datetime) -> QuerySet[StaffNotification]:
     """Notifications a worker may take at `now`: due and waiting, or abandoned by a worker whose lease ran out."""
     return StaffNotification.objects.filter(_claimable(now))

@@ -107,3 +107,28 @@ def test_moving_out_of_spam_clears_the_mark(limits, intake):
     change_status(consultation_request=request, status=Status.NEW, by=intake)
     request.refresh_from_db()
     assert request.spam_marked_at is None
+
+
+# Item 15: digest emails do not pile up
+
+
+def test_the_nightly_purge_deletes_finished_digests_older_than_90_days(limits, capsys):
+    from consultations.models import NotificationKind, NotificationStatus
+
+    now = timezone.now()
+
+    def digest(days_ago, status):
+        return StaffNotification.objects.create(
+            kind=NotificationKind.OVERDUE_DIGEST,
+            recipient="intake@example.org",
+            status=status,
+            created_at=now - timedelta(days=days_ago),
+            next_attempt_at=now - timedelta(days=days_ago),
+        )
+
+    old_sent, old_failed = digest(91, NotificationStatus.SENT), digest(120, NotificationStatus.FAILED)
+    kept = [digest(89, NotificationStatus.SENT), digest(91, NotificationStatus.PENDING)]
+    call_command("purge_requests")
+    assert set(StaffNotification.objects.values_list("pk", flat=True)) == {n.pk for n in kept}
+    assert {old_sent.pk, old_failed.pk}.isdisjoint(StaffNotification.objects.values_list("pk", flat=True))
+    assert "2 old digest emails" in capsys.readouterr().out

@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from consultations.outbox import purge_old_digests
 from consultations.services import purge_expired_requests
 from portland_site.housekeeping import purge_stale_sign_in_records
 
@@ -21,7 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count what would be deleted; delete nothing.")
 
     def handle(self, *args, dry_run: bool, **options):
-        counts = {**purge_expired_requests(dry_run=dry_run), **purge_stale_sign_in_records(dry_run=dry_run)}
+        counts = {
+            **purge_expired_requests(dry_run=dry_run),
+            "old digest emails": purge_old_digests(dry_run=dry_run),
+            **purge_stale_sign_in_records(dry_run=dry_run),
+        }
         verb = "would delete" if dry_run else "deleted"
         summary = ", ".join(f"{count} {kind}" for kind, count in counts.items())
         logger.info(
