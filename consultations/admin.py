@@ -4,14 +4,17 @@ Every write goes through consultations.services, so the timeline and the audit t
 """
 
 import re
+import secrets
 from datetime import timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -21,6 +24,7 @@ from django.utils.timesince import timesince, timeuntil
 
 from consultations import dashboard, outbox, services
 from consultations.models import (
+    AuditAction,
     AuditEntry,
     CallAttempt,
     ConsultationRequest,
@@ -76,6 +80,17 @@ class RefusedWritesMixin:
 
     def has_delete_permission(self, request, obj=None):
         return "delete" not in self.refused_writes and super().has_delete_permission(request, obj)
+
+
+def _linked_requests(selected: list[ConsultationRequest]) -> list[ConsultationRequest]:
+    """The other requests of the selected ones' duplicate groups (the first request and its duplicates), not yet
+    erased: the same phone number, and most likely the same person, who may want those erased too."""
+    firsts = {request.duplicate_of_id or request.pk for request in selected}
+    return list(
+        ConsultationRequest.objects.filter(Q(pk__in=firsts) | Q(duplicate_of__in=firsts), erased_at__isnull=True)
+        .exclude(pk__in=[request.pk for request in selected])
+        .order_by("created_at")
+    )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -145,11 +160,61 @@ class ReceivedFilter(admin.DateFieldListFilter):
         self.title = "received"
 
 
+# Search terms are kept in the staff member's session (which ends after 30 idle minutes), and the list's URL
+# carries only this parameter: the opaque id of a search. Django's admin would put the term itself in ?q=, and
+# from there in preserved filters, proxy logs and the browser's history.
+SEARCH_PARAM = "search"
+_SEARCH_SESSION_KEY = "consultations_triage_search"
+SEARCH_MAX_LENGTH = 100
+_SEARCHES_KEPT = 5
+
+
+class TriageChangeList(ChangeList):
+    search_max_length = SEARCH_MAX_LENGTH
+
+    def get_filters_params(self, params=None):
+        lookup_params = super().get_filters_params(params)
+        lookup_params.pop(SEARCH_PARAM, None)
+        return lookup_params
+
+    def get_queryset(self, request, exclude_parameters=None):
+        self.query = self.model_admin.search_term(request)
+        return super().get_queryset(request, exclude_parameters)
+
+    @property
+    def filters_query(self) -> str:
+        """The list's filters and ordering as a query string, without the search and the page."""
+        query = QueryDict(mutable=True)
+        for name, values in self.filter_params.items():
+            query.setlist(name, values)
+        return _without_search(query).urlencode()
+
+
+def _without_search(query: QueryDict) -> QueryDict:
+    for name in (SEARCH_VAR, SEARCH_PARAM, PAGE_VAR):
+        query.pop(name, None)
+    return query
+
+
+class CallAttemptForm(forms.ModelForm):
+    class Meta:
+        model = CallAttempt
+        fields = ["attempted_at", "outcome", "note"]
+
+    def clean_attempted_at(self):
+        attempted_at = self.cleaned_data["attempted_at"]
+        services.check_call_attempt_time(
+            consultation_request=self.instance.consultation_request, attempted_at=attempted_at
+        )
+        return attempted_at
+
+
 class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
     refused_writes = ("change", "delete")
     model = CallAttempt
+    form = CallAttemptForm
     fields = ["attempted_at", "age", "made_by", "outcome", "note"]
     readonly_fields = ["age", "made_by"]
     extra = 1
@@ -257,7 +322,17 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         ("When they expect the call", {"fields": ["received", "best_times", "overdue"]}),
         (
             RECORD_FIELDSET,
-            {"fields": ["privacy_notice_agreed", "first_contacted", "closed", "erased", "spam_reason", "timeline"]},
+            {
+                "fields": [
+                    "privacy_notice_agreed",
+                    "first_contacted",
+                    "closed",
+                    "erased",
+                    "spam_reason",
+                    "spam_marked",
+                    "timeline",
+                ]
+            },
         ),
     ]
     readonly_fields = [
@@ -277,12 +352,14 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "closed",
         "erased",
         "spam_reason",
+        "spam_marked",
         "timeline",
     ]
     privacy_notice_agreed = _moment_field("privacy_notice_agreed_at", "privacy notice agreed")
     first_contacted = _moment_field("first_contacted_at", "first contacted")
     closed = _moment_field("closed_at", "closed")
     erased = _moment_field("erased_at", "personal data erased")
+    spam_marked = _moment_field("spam_marked_at", "marked as spam")
 
     class Media:
         css = {"all": ["consultations/admin/triage.css"]}
@@ -294,6 +371,30 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         if db_field.name == "assigned_to":
             kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
+
+    def search_term(self, request: HttpRequest) -> str:
+        """The term of the search this list's URL names (see search_view); empty when it names none."""
+        return request.session.get(_SEARCH_SESSION_KEY, {}).get(request.GET.get(SEARCH_PARAM, ""), "")
+
+    def search_view(self, request: HttpRequest) -> HttpResponse:
+        """The search box posts here: the term goes into the session and the list is shown with its id."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.POST.get(SEARCH_VAR, "").strip()[:SEARCH_MAX_LENGTH]
+        query = _without_search(QueryDict(request.POST.get("filters", ""), mutable=True))
+        if term:
+            search_id = secrets.token_urlsafe(6)
+            # The latest few, so that a list open in another tab keeps its search.
+            kept = list(request.session.get(_SEARCH_SESSION_KEY, {}).items())[-(_SEARCHES_KEPT - 1) :]
+            request.session[_SEARCH_SESSION_KEY] = {**dict(kept), search_id: term}
+            query[SEARCH_PARAM] = search_id
+        url = reverse("admin:consultations_consultationrequest_changelist")
+        return HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url, status=303)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -387,6 +488,15 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
     def has_erase_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.erase_consultationrequest")
 
+    # Reads of personal data: only through the filters the list offers, and always audited
+
+    # The query-string lookups the list's own filters use. Django's admin would take any other field lookup too
+    # (?message__icontains=...), a way to read what people wrote one guess at a time, with no audit entry.
+    offered_lookups = {"status", "assigned", "overdue", "created_at__gte", "created_at__lt"}
+
+    def lookup_allowed(self, lookup, value, request):
+        return lookup in self.offered_lookups and super().lookup_allowed(lookup, value, request)
+
     # Writes, all through the services
 
     def save_model(self, request, obj, form, change):
@@ -417,7 +527,8 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         services.delete_requests(consultation_requests=queryset, by=request.user)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.method == "GET":
+        # Every rendering shows the person's details: a first look, and a form sent back with a mistake.
+        if obj is not None:
             services.record_view(consultation_request=obj, by=request.user)
         context["record_fieldset"] = RECORD_FIELDSET
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -432,6 +543,8 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
     @admin.action(description="Erase personal data (at the person’s request)", permissions=["erase"])
     def erase_selected(self, request, queryset):
+        selected = list(queryset)
+        linked = _linked_requests(selected)
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -440,13 +553,17 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
                     **self.admin_site.each_context(request),
                     "title": "Erase personal data?",
                     "opts": self.opts,
-                    "consultation_requests": queryset,
+                    "consultation_requests": selected,
+                    "linked_requests": linked,
                     "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 },
             )
-        for consultation_request in queryset:
+        # Only requests the page offered: a posted id of any other request is ignored.
+        chosen = set(request.POST.getlist("also_erase"))
+        erased = selected + [other for other in linked if str(other.pk) in chosen]
+        for consultation_request in erased:
             services.erase_personal_data(consultation_request=consultation_request, by=request.user)
-        self.message_user(request, f"Personal data erased from {len(queryset)} request(s).", messages.SUCCESS)
+        self.message_user(request, f"Personal data erased from {len(erased)} request(s).", messages.SUCCESS)
         return None
 
     # Export of the filtered queue
@@ -458,12 +575,31 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.export_view),
                 name="consultations_consultationrequest_export",
             ),
+            path(
+                "search/",
+                self.admin_site.admin_view(self.search_view),
+                name="consultations_consultationrequest_search",
+            ),
             *super().get_urls(),
         ]
 
     def changelist_view(self, request, extra_context=None):
+        if SEARCH_VAR in request.GET:
+            # An old link or a hand-typed URL: the list without the term, which must not spread further.
+            query = _without_search(request.GET.copy())
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
-        return super().changelist_view(request, extra_context=extra_context)
+        response = super().changelist_view(request, extra_context=extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None and changelist.query:
+            # Which requests a name or phone number led to, and how many; never what was typed.
+            services.record_audit(
+                actor=request.user,
+                action=AuditAction.SEARCHED,
+                consultation_requests=changelist.result_list,
+                detail=f"search: {changelist.result_count} result(s)",
+            )
+        return response
 
     def export_view(self, request: HttpRequest) -> HttpResponse:
         """The queue as the list shows it (filters and search in the query string), as CSV."""

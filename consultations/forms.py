@@ -47,8 +47,9 @@ def offered_call_times() -> list[tuple[str, str]]:
 
 NAME_MAX_LENGTH = 60
 MESSAGE_MAX_LENGTH = 500
-# Bidirectional-text controls can make text in the admin read differently from what is stored.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidirectional-text controls, the embeddings, overrides and isolates and the invisible direction marks (LRM, RLM,
+# ALM), can make text in the admin read differently from what is stored.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _NAME_PUNCTUATION = frozenset(" -'\u2019.")
 CONTROL_CHARACTERS_MESSAGE = "Please type this again: it has hidden characters in it that we can't accept."
 

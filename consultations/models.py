@@ -107,6 +107,9 @@ class ConsultationRequest(models.Model):
     privacy_notice_agreed_at = models.DateTimeField(editable=False)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     spam_reason = models.CharField(max_length=16, choices=SpamReason.choices, blank=True)
+    # Spam is kept CONSULTATION_SPAM_RETENTION_DAYS from this moment, not from arrival: marking an old request as
+    # spam must not get it deleted that night by someone who may not delete.
+    spam_marked_at = models.DateTimeField("marked spam at", null=True, blank=True, editable=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -150,6 +153,11 @@ class ConsultationRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(call_mornings=True) | Q(call_afternoons=True) | Q(call_evenings=True),
                 name="consultation_has_a_call_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.SPAM, spam_marked_at__isnull=False)
+                | (~Q(status=Status.SPAM) & Q(spam_marked_at__isnull=True)),
+                name="consultation_spam_marked_at_only_on_spam",
             ),
         ]
 
@@ -252,6 +260,7 @@ class StatusChange(models.Model):
 
 class AuditAction(models.TextChoices):
     VIEWED = "viewed", "Viewed"
+    SEARCHED = "searched", "Searched"
     CHANGED = "changed", "Changed"
     EXPORTED = "exported", "Exported"
     ERASED = "erased", "Erased personal data"

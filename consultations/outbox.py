@@ -232,6 +232,37 @@ def sweep_notifications(*, now: datetime | None = None) -> dict[str, int]:
     return swept
 
 
+def delete_task_runs_for(*, consultation_requests: QuerySet[ConsultationRequest]) -> int:
+    """Delete the sending tasks of these requests' staff emails, before the requests (and, by cascade, the emails)
+    are deleted: the task queue keeps them, with the email's id, without a foreign key."""
+    notification_ids = StaffNotification.objects.filter(consultation_request__in=consultation_requests)
+    return task_queue.delete_runs(
+        deliver_staff_notification,
+        argument="notification_id",
+        values=list(notification_ids.values_list("pk", flat=True)),
+    )
+
+
+# A digest lists no one (only counts and links) but one is recorded per recipient every weekday morning.
+DIGEST_KEPT_DAYS = 90
+
+
+def purge_old_digests(*, dry_run: bool, now: datetime | None = None) -> int:
+    """Delete finished digest emails (sent or failed) older than DIGEST_KEPT_DAYS, with their tasks; or count them."""
+    now = now or timezone.now()
+    old = StaffNotification.objects.filter(
+        kind=NotificationKind.OVERDUE_DIGEST,
+        status__in=[NotificationStatus.SENT, NotificationStatus.FAILED],
+        created_at__lt=now - timedelta(days=DIGEST_KEPT_DAYS),
+    )
+    if dry_run:
+        return old.count()
+    task_queue.delete_runs(
+        deliver_staff_notification, argument="notification_id", values=list(old.values_list("pk", flat=True))
+    )
+    return old.delete()[0]
+
+
 def due_notifications(*, now: datetime) -> QuerySet[StaffNotification]:
     """Notifications a worker may take at `now`: due and waiting, or abandoned by a worker whose lease ran out."""
     return StaffNotification.objects.filter(_claimable(now))

@@ -4,7 +4,6 @@ The counter lives in the shared cache (Redis in production), so the limit holds 
 hosts. Its key is a keyed hash of the client's address: the address itself is never stored.
 """
 
-import ipaddress
 import logging
 
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from portland_site.client import client_ip
+from portland_site.client import client_network
 
 logger = logging.getLogger(__name__)
 
@@ -20,11 +19,8 @@ PERIOD_SECONDS = 60 * 60
 
 
 def _counter_key(request: HttpRequest) -> str:
-    ip = client_ip(request)
-    # One IPv6 subscriber usually holds a whole /64, and could otherwise take a new address for every request.
     # Requests without a usable address (no REMOTE_ADDR, no trusted header) share one counter.
-    client = ipaddress.ip_network(f"{ip}/64", strict=False) if ip is not None and ip.version == 6 else ip
-    digest = salted_hmac("consultations.ratelimit", str(client), algorithm="sha256").hexdigest()
+    digest = salted_hmac("consultations.ratelimit", str(client_network(request)), algorithm="sha256").hexdigest()
     return f"consultations:submissions:{digest}"
 
 

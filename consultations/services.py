@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -27,7 +28,7 @@ from consultations.models import (
     Status,
     StatusChange,
 )
-from consultations.outbox import record_request_notifications
+from consultations.outbox import delete_task_runs_for, record_request_notifications
 from pages.clock import NoOpeningTime, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
@@ -88,40 +89,45 @@ def submit_request(
     now = now or timezone.now()
     for _attempt in range(_REFERENCE_ATTEMPTS):
         reference = new_reference()
-        try:
-            with transaction.atomic():
-                earlier = _request_with_token(submission_token)
-                if earlier is not None:
-                    return earlier
-                consultation_request = ConsultationRequest.objects.create(
-                    reference=reference,
-                    created_at=now,
-                    name=name,
-                    phone=phone,
-                    call_mornings=CallTime.MORNINGS in call_times,
-                    call_afternoons=CallTime.AFTERNOONS in call_times,
-                    call_evenings=CallTime.EVENINGS in call_times,
-                    voicemail_ok=voicemail_ok,
-                    email=email,
-                    request_for=request_for,
-                    message=message,
-                    privacy_notice_agreed_at=now,
-                    status=Status.SPAM if spam_reason else Status.NEW,
-                    spam_reason=spam_reason,
-                    duplicate_of=None if spam_reason else _open_request_from(phone, now),
-                    submission_token=submission_token,
-                )
-                if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
-                    record_request_notifications(consultation_request=consultation_request, now=now)
-            break
-        except IntegrityError:
-            # Either a concurrent POST of the same form (a double click) stored it first, and its request is the
-            # answer, or, very rarely, the reference was taken, and the next attempt draws another.
+        with transaction.atomic():
             earlier = _request_with_token(submission_token)
             if earlier is not None:
                 return earlier
-            if not ConsultationRequest.objects.filter(reference=reference).exists():
-                raise
+            # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
+            # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
+            # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
+            new_request = ConsultationRequest(
+                reference=reference,
+                created_at=now,
+                name=name,
+                phone=phone,
+                call_mornings=CallTime.MORNINGS in call_times,
+                call_afternoons=CallTime.AFTERNOONS in call_times,
+                call_evenings=CallTime.EVENINGS in call_times,
+                voicemail_ok=voicemail_ok,
+                email=email,
+                request_for=request_for,
+                message=message,
+                privacy_notice_agreed_at=now,
+                status=Status.SPAM if spam_reason else Status.NEW,
+                spam_reason=spam_reason,
+                spam_marked_at=now if spam_reason else None,
+                duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                submission_token=submission_token,
+            )
+            ConsultationRequest.objects.bulk_create([new_request], ignore_conflicts=True)
+            consultation_request = _request_with_token(submission_token)
+            if consultation_request is None:
+                if ConsultationRequest.objects.filter(reference=reference).exists():
+                    continue  # the reference was taken: draw another
+                # SQLite's INSERT OR IGNORE also skips a row that breaks a CHECK constraint: this raises its error.
+                new_request.save(force_insert=True)
+                consultation_request = new_request
+            if consultation_request.reference != reference:
+                return consultation_request  # the same form, stored first by a concurrent POST
+            if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
+                record_request_notifications(consultation_request=consultation_request, now=now)
+        break
     else:
         raise RuntimeError(f"no free reference code in {_REFERENCE_ATTEMPTS} attempts")
     logger.info(
@@ -183,12 +189,15 @@ def change_status(
         return consultation_request
     consultation_request.status = status
     consultation_request.first_contacted_at = stored.first_contacted_at
+    consultation_request.spam_marked_at = now if status == Status.SPAM else None
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:
             consultation_request.first_contacted_at = now
     consultation_request.closed_at = now if status in _CLOSED_STATUSES else None
-    consultation_request.save(update_fields=["status", "spam_reason", "first_contacted_at", "closed_at"])
+    consultation_request.save(
+        update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
+    )
     StatusChange.objects.create(
         consultation_request=consultation_request, changed_at=now, changed_by=by, from_status=previous, to_status=status
     )
@@ -219,6 +228,18 @@ def assign_request(
     return consultation_request
 
 
+CALL_TIME_MESSAGE = "A call's time must be between when the request arrived and now."
+# Clocks differ a little between a staff member's computer and the server.
+_CALL_TIME_GRACE = timedelta(minutes=5)
+
+
+def check_call_attempt_time(*, consultation_request: ConsultationRequest, attempted_at: datetime) -> None:
+    """Raise ValidationError unless a call at `attempted_at` could have happened: after the request, not later
+    than now."""
+    if not consultation_request.created_at - _CALL_TIME_GRACE <= attempted_at <= timezone.now() + _CALL_TIME_GRACE:
+        raise ValidationError(CALL_TIME_MESSAGE, code="call_time")
+
+
 @transaction.atomic
 def record_call_attempt(
     *,
@@ -228,10 +249,16 @@ def record_call_attempt(
     note: str = "",
     attempted_at: datetime | None = None,
 ) -> CallAttempt:
-    """Record one call to the person. The first call on a new request means staff are attempting contact."""
+    """Record one call to the person. The first call on a new request means staff are attempting contact.
+
+    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the status change and the
+    audit entry it causes are dated when it was recorded.
+    """
+    attempted_at = attempted_at or timezone.now()
+    check_call_attempt_time(consultation_request=consultation_request, attempted_at=attempted_at)
     attempt = CallAttempt.objects.create(
         consultation_request=consultation_request,
-        attempted_at=attempted_at or timezone.now(),
+        attempted_at=attempted_at,
         made_by=by,
         outcome=outcome,
         note=note,
@@ -243,9 +270,7 @@ def record_call_attempt(
         detail=f"call attempt: {CallOutcome(outcome).label}",
     )
     if consultation_request.status == Status.NEW:
-        change_status(
-            consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by, now=attempt.attempted_at
-        )
+        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by)
     return attempt
 
 
@@ -287,24 +312,32 @@ def erase_personal_data(
     return consultation_request
 
 
+def _delete_with_all_that_belongs(consultation_requests: QuerySet[ConsultationRequest]) -> None:
+    """Delete requests with their notes, call attempts, timeline and staff emails (the foreign keys cascade) and
+    the tasks that sent those emails."""
+    delete_task_runs_for(consultation_requests=consultation_requests)
+    consultation_requests.delete()
+
+
 @transaction.atomic
 def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by: AbstractBaseUser) -> int:
     rows = list(consultation_requests)
     record_audit(actor=by, action=AuditAction.DELETED, consultation_requests=rows)
-    consultation_requests.delete()
+    _delete_with_all_that_belongs(consultation_requests)
     return len(rows)
 
 
 def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
-    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam received SPAM_RETENTION_DAYS ago."""
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago, and
+    any other received more than MAX_RETENTION_DAYS ago, whatever its status."""
     now = now or timezone.now()
-    closed_before = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
-    spam_before = now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS)
+    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS))
+    spam = Q(status=Status.SPAM, spam_marked_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    too_old = Q(created_at__lt=now - timedelta(days=settings.CONSULTATION_MAX_RETENTION_DAYS))
     return {
-        "closed or not a fit": ConsultationRequest.objects.filter(
-            status__in=_CLOSED_STATUSES, closed_at__lt=closed_before
-        ),
-        "spam": ConsultationRequest.objects.filter(status=Status.SPAM, created_at__lt=spam_before),
+        "closed or not a fit": ConsultationRequest.objects.filter(closed),
+        "spam": ConsultationRequest.objects.filter(spam),
+        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam),
     }
 
 
@@ -320,7 +353,7 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
         counts[kind] = len(rows)
         if rows:
             record_audit(actor=None, action=AuditAction.PURGED, consultation_requests=rows, detail=kind, now=now)
-            queryset.delete()
+            _delete_with_all_that_belongs(queryset)
     return counts
 
 

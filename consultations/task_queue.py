@@ -1,6 +1,7 @@
 """The one place that knows django-tasks-db's internals: its task table (and the JSON of a task's arguments), how a
 result is marked failed, and the worker command `run_worker` extends. Swapping the task backend means this file."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -37,3 +38,9 @@ def queued_values(task: Task, *, argument: str) -> set[Any]:
         .filter(status=TaskResultStatus.READY)
         .values_list(f"args_kwargs__kwargs__{argument}", flat=True)
     )
+
+
+def delete_runs(task: Task, *, argument: str, values: Collection[Any]) -> int:
+    """Delete the runs of `task`, queued or finished, whose keyword `argument` is one of `values`."""
+    deleted, _ = _results_of(task).filter(**{f"args_kwargs__kwargs__{argument}__in": list(values)}).delete()
+    return deleted

@@ -17,9 +17,10 @@ from portland_site.clinic import by_when
 from portland_site.clinic_time import in_clinic_time
 
 # The thanks page learns the reference code and when it was sent (nothing personal) from a signed cookie that
-# only the thanks page receives: no session row to write, and a refresh shows the same page.
+# only the thanks page receives: no session row to write, and a refresh shows the same page. Ten minutes covers
+# the redirect and a refresh; on a shared device the next person should not find the reference.
 SUBMITTED_COOKIE = "ptc_request_sent"
-SUBMITTED_COOKIE_MAX_AGE = 24 * 60 * 60
+SUBMITTED_COOKIE_MAX_AGE = 10 * 60
 _SUBMITTED_SALT = "consultations.submitted"
 
 

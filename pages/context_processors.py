@@ -13,6 +13,7 @@ CALLBACK_URL = reverse_lazy("consultations:request")
 class Retention:
     days: int
     spam_days: int
+    max_days: int
 
 
 def site(request) -> dict:
@@ -20,7 +21,9 @@ def site(request) -> dict:
     return {
         "clinic": current_facts().clinic,
         "retention": Retention(
-            days=settings.CONSULTATION_RETENTION_DAYS, spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS
+            days=settings.CONSULTATION_RETENTION_DAYS,
+            spam_days=settings.CONSULTATION_SPAM_RETENTION_DAYS,
+            max_days=settings.CONSULTATION_MAX_RETENTION_DAYS,
         ),
         "main_nav_groups": MAIN_NAV_GROUPS,
         "footer_nav": FOOTER_NAV,

@@ -6,3 +6,7 @@ class StaffAdminConfig(admin_apps.AdminConfig):
 
     default = False
     default_site = "portland_site.staff_admin.StaffAdminSite"
+
+    def ready(self):
+        super().ready()
+        from portland_site import checks  # noqa: F401 (registers the deployment checks)

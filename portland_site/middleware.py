@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousMultipartForm
+from django.core.files.uploadhandler import FileUploadHandler
+from django.urls import reverse
 
 
 class SecurityHeadersMiddleware:
@@ -17,3 +20,49 @@ class SecurityHeadersMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return response
+
+
+class _RefuseFiles(FileUploadHandler):
+    """Stops reading at the first file part: nothing outside the staff admin takes a file."""
+
+    def new_file(self, *args, **kwargs):
+        raise SuspiciousMultipartForm("A file was sent where none is expected")
+
+    def receive_data_chunk(self, raw_data, start):  # never reached: new_file refuses first
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses, with the 400 page, a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE before reading it, and any
+    file part, except on admin pages for signed-in staff (where the clinic's photos are uploaded).
+
+    Django's own limit counts only the fields of a multipart body, so a 50 MB file would otherwise be read to disk
+    by the public form or the sign-in page. Goes after AuthenticationMiddleware and before anything reads the body.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._staff_admin(request):
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise RequestDataTooBig("Request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE")
+            request.upload_handlers = [_RefuseFiles(request)]
+        return self.get_response(request)
+
+    @staticmethod
+    def _staff_admin(request) -> bool:
+        admin_root = reverse("admin:index")
+        return (
+            request.path.startswith(admin_root)
+            and request.path != reverse("admin:login")
+            and request.user.is_authenticated
+            and request.user.is_staff
+        )

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portland_site.middleware.RequestBodyLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,6 +174,8 @@ CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 
 CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365)
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
+# No request is kept longer than this after it arrived, whatever its status (a request left open included).
+CONSULTATION_MAX_RETENTION_DAYS = env.int("CONSULTATION_MAX_RETENTION_DAYS", default=730)
 # The thanks page promises a call within this many hours of opening time.
 CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_HOURS", default=4)
 # A request still new after this many hours of opening time is overdue: in the staff queue and the morning digest.
@@ -182,6 +185,10 @@ CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", d
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
+# The address gunicorn binds to (the Procfile's HOST), and whether a firewall lets only our proxy reach it: the
+# deployment check warns when these and the header above disagree (portland_site/checks.py).
+WEB_BIND_HOST = env.str("HOST", default="127.0.0.1")
+PROXY_IS_ONLY_WAY_IN = env.bool("PROXY_IS_ONLY_WAY_IN", default=False)
 # Staff emails about new requests go to the active members of the "Intake staff" group and to these addresses.
 CONSULTATION_NOTIFY_EMAILS = env.list("CONSULTATION_NOTIFY_EMAILS", default=[])
 # Staff emails: a temporary SMTP failure is retried after 1, 2, 4, 8... minutes (base, doubling, capped), and
@@ -228,6 +235,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The form's own token lasts a day (consultations.forms.FORM_TOKEN_MAX_AGE) and each form page renews the cookie:
+# no reason to leave a cookie from the clinic's site in a browser for Django's default year.
+CSRF_COOKIE_AGE = 24 * 60 * 60
 CSRF_FAILURE_VIEW = "pages.views.csrf_failure"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -287,6 +297,12 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "portland_site.staff_admin.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
+# A locked-out pair's further attempts are refused without being recorded: recording them would renew the lockout
+# and append each POST to the attempt row, letting anyone grow the table. Attempts past the cool-off are deleted
+# nightly by purge_requests (portland_site/housekeeping.py).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
+STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]

@@ -6,26 +6,25 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
-from portland_site.client import client_ip
+from portland_site.client import client_network
 
 
 class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
     """The admin sign-in form: username, password and the current code from the staff member's authenticator."""
 
-    otp_error_messages = {
-        **OTPAdminAuthenticationForm.otp_error_messages,
-        "token_required": "Enter the 6-digit code from your authenticator app.",
-        "invalid_token": "That code is not right or has expired. Enter the code your authenticator app shows now.",
-        "no_device": (
-            "This account has no authenticator app set up yet, so it cannot sign in. "
-            "Ask the clinic manager to set one up for you."
-        ),
-    }
+    # One answer for any failed factor: telling a wrong code from a wrong password would confirm the password.
+    failed_message = (
+        "That did not work: the username, the password or the code from your authenticator app is not right. "
+        "Check all three and enter the code your app shows now. An account without an authenticator app cannot "
+        "sign in: ask the clinic manager to set one up."
+    )
 
     otp_token = forms.CharField(
         required=False,
@@ -36,14 +35,15 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
     def clean(self):
         try:
             return super().clean()
-        except forms.ValidationError:
-            if self.get_user() is not None and self.cleaned_data.get("otp_token"):
-                # The password was right but the code was wrong (or came too soon after a wrong one). That counts
-                # towards the lockout (django-axes) like a wrong password, which authenticate() already reports.
+        except forms.ValidationError as error:
+            if self.get_user() is not None:
+                # The password was right but the code was missing, wrong or too soon after a wrong one, or the
+                # account has no authenticator. That counts towards the lockout (django-axes) like a wrong
+                # password, which authenticate() already reports.
                 user_login_failed.send(
                     sender=type(self), credentials={"username": self.get_user().get_username()}, request=self.request
                 )
-            raise
+            raise forms.ValidationError(self.failed_message, code="invalid_login") from error
 
     def _chosen_device(self, user):
         # django-otp asks the user to pick a device; with a single authenticator app that is a pointless step.
@@ -51,8 +51,23 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
             return super()._chosen_device(user)
         devices = list(devices_for_user(user, for_verify=True))
         if not devices:
-            raise forms.ValidationError(self.otp_error_messages["no_device"], code="no_device")
+            raise forms.ValidationError(self.failed_message, code="no_device")
         return devices[0] if len(devices) == 1 else None
+
+
+class DeclaredAutocompleteView(AutocompleteJsonView):
+    """Answers only for the fields an admin offers autocomplete on (its `autocomplete_fields`).
+
+    Django's own view answers a search of any registered model that some foreign key points to, whether or not
+    any admin asked for it: for call-back requests, a name search outside the audited list.
+    """
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        source_admin = self.admin_site._registry.get(source_field.model)
+        if source_admin is None or source_field.name not in source_admin.get_autocomplete_fields(request):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
 
 
 class StaffAdminSite(AdminSite):
@@ -71,6 +86,9 @@ class StaffAdminSite(AdminSite):
         verified = not settings.ADMIN_TWO_FACTOR or request.user.is_verified()
         return super().has_permission(request) and verified
 
+    def autocomplete_view(self, request):
+        return DeclaredAutocompleteView.as_view(admin_site=self)(request)
+
     def admin_view(self, view, cacheable=False):
         checked = super().admin_view(view, cacheable)
 
@@ -80,13 +98,20 @@ class StaffAdminSite(AdminSite):
             # idle. Only staff pages do this (not SESSION_SAVE_EVERY_REQUEST): cacheable public pages must never
             # send a staff member's session cookie.
             request.session.modified = True
+            if _has_nul(request):
+                # PostgreSQL refuses NUL in text, so a filter or search with one would fail as a 500.
+                raise SuspiciousOperation("NUL byte in a staff admin request")
             return checked(request, *args, **kwargs)
 
         return renewing_session
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+    return "\x00" in request.path or any("\x00" in name or any("\x00" in v for v in values) for name, values in fields)
+
+
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The address django-axes counts failed sign-ins against: the one the call-back form's rate limit uses (the
-    trusted proxy header when TRUSTED_PROXY_IP_HEADER is set, else the connection's address)."""
-    address = client_ip(request)
-    return str(address) if address else None
+    """The address django-axes counts failed sign-ins against: the client the call-back form's rate limit counts
+    (an IPv4 address, or the first address of an IPv6 /64)."""
+    return client_network(request)

@@ -38,3 +38,9 @@ def intake_client(intake):
 @pytest.fixture
 def manager_client(manager):
     return signed_in(manager)
+
+
+def search_queue(client, term: str, **filters):
+    """Search the queue as the search box does (by POST; the term is never in a URL) and follow to the list."""
+    filters_query = "&".join(f"{name}={value}" for name, value in filters.items())
+    return client.post(f"{ADMIN}search/", {"q": term, "filters": filters_query}, follow=True)

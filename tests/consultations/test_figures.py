@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from consultations.figures import request_timings
 from consultations.models import CallOutcome, ConsultationRequest, Status
@@ -25,13 +26,19 @@ def received(when: datetime, **details) -> ConsultationRequest:
     return request
 
 
+def called(request: ConsultationRequest, *, by, outcome: CallOutcome, at: datetime) -> None:
+    """A call attempt recorded as it was made (the server's clock dates the timeline, so travel to then)."""
+    with time_machine.travel(at, tick=False):
+        record_call_attempt(consultation_request=request, by=by, outcome=outcome, attempted_at=at)
+
+
 def timings():
     return request_timings(received_from=at(1, 0), received_before=at(30, 0), now=at(27, 12))
 
 
 def test_a_friday_evening_request_called_on_monday_morning_waited_two_opening_hours(intake):
     request = received(at(20, 16))
-    record_call_attempt(consultation_request=request, by=intake, outcome=CallOutcome.NO_ANSWER, attempted_at=at(23, 9))
+    called(request, by=intake, outcome=CallOutcome.NO_ANSWER, at=at(23, 9))
     [timing] = timings()
     assert timing.hours_to_first_call == pytest.approx(2)
     assert timing.called_within_promise
@@ -42,7 +49,7 @@ def test_a_friday_evening_request_called_on_monday_morning_waited_two_opening_ho
 
 def test_a_request_called_after_five_opening_hours_missed_the_promise_and_went_overdue(intake):
     request = received(at(23, 9))
-    record_call_attempt(consultation_request=request, by=intake, outcome=CallOutcome.REACHED, attempted_at=at(23, 14))
+    called(request, by=intake, outcome=CallOutcome.REACHED, at=at(23, 14))
     [timing] = timings()
     assert timing.hours_to_first_call == pytest.approx(5)
     assert not timing.called_within_promise

@@ -118,6 +118,9 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("request_for", "my cat", "Choose one of the answers"),
         ("message", "x" * 501, "500 characters or fewer (it has 501)"),
         ("message", "line one\x1bline two", "hidden characters"),
+        ("message", "call \u200emy mobile", "hidden characters"),
+        ("name", "Sam\u200f", "hidden characters"),
+        ("message", "\u061cafter five", "hidden characters"),
         ("agree_to_privacy_notice", None, "Check the box to agree to the privacy notice"),
     ],
 )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import FORM_URL
+from tests.consultations.conftest import FORM_URL, search_queue
 from tests.factories import opened_form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_whatever_is_stored_is_shown_escaped_in_the_admin(settings, message, ema
     )
     detail = staff.get(f"/admin/consultations/consultationrequest/{stored.pk}/change/").content.decode()
     # Searched for, because the queue's pages show the oldest first and examples pile up.
-    listing = staff.get("/admin/consultations/consultationrequest/", {"q": stored.reference}).content.decode()
+    listing = search_queue(staff, stored.reference).content.decode()
     for value in (stored.message, stored.email):
         assert linebreaksbr(value, autoescape=True) in detail
     # The queue lists references, not names (the triage admin's columns); the request page shows the name.

@@ -87,11 +87,15 @@ def test_form_and_thanks_pages_are_never_stored_by_browsers_or_proxies(client):
 
 
 def test_only_the_form_sets_cookies_and_the_thanks_page_alone_gets_the_reference_back(client):
-    assert set(client.get(FORM_URL).cookies) == {"csrftoken"}
+    form_cookies = client.get(FORM_URL).cookies
+    assert set(form_cookies) == {"csrftoken"}
+    # As long as an open form's own token lasts (a day), not Django's default year.
+    assert form_cookies["csrftoken"]["max-age"] == 24 * 60 * 60
     cookies = client.post(FORM_URL, valid_answers(name="Zoë", phone="207-555-0187")).cookies
     assert set(cookies) == {SUBMITTED_COOKIE}
     sent = cookies[SUBMITTED_COOKIE]
-    assert (sent["path"], sent["samesite"], sent["max-age"]) == (THANKS_URL, "Lax", 24 * 60 * 60)
+    # Long enough for the redirect and a refresh, short enough not to show the reference to the next person.
+    assert (sent["path"], sent["samesite"], sent["max-age"]) == (THANKS_URL, "Lax", 10 * 60)
     assert sent["httponly"] and sent["secure"]
     # Signed, not secret: it holds the reference and the time sent, nothing personal.
     payload = json.loads(signing.b64_decode(sent.value.split(":")[0].encode()))

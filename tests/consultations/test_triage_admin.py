@@ -25,7 +25,7 @@ from consultations.models import (
 )
 from consultations.services import REFERENCE_ALPHABET, change_status, record_call_attempt
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import ADMIN, soup
+from tests.consultations.conftest import ADMIN, search_queue, soup
 from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
@@ -227,7 +227,7 @@ def test_search_by_reference_name_or_phone_in_any_format(intake_client, query):
     wanted = stored_request(name="Zoë", phone="+12075550187")
     stored_request(name="Sam", phone="+12075550142")
     query = query.format(dashed=str(wanted), plain=wanted.reference.lower())
-    assert listed(intake_client.get(ADMIN, {"q": query})) == [str(wanted)]
+    assert listed(search_queue(intake_client, query)) == [str(wanted)]
 
 
 def _many_requests(count: int, user) -> None:

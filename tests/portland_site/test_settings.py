@@ -17,6 +17,9 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "www.example.org",
     "SITE_URL": "https://www.example.org",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    # As docs/deploy.md has it: gunicorn on loopback behind a proxy on the same host, which passes the address.
+    "HOST": "127.0.0.1",
+    "TRUSTED_PROXY_IP_HEADER": "X-Forwarded-For",
 }
 
 
@@ -96,3 +99,44 @@ def test_check_deploy_fails_while_a_fact_is_a_placeholder():
     result = run_django(["manage.py", "check", "--deploy"], DATABASE_URL=database_url())
     assert result.returncode != 0
     assert "pages.E003" in result.stderr and "pages.E005" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "header", "only_way_in", "warning"),
+    [
+        ("0.0.0.0", "X-Forwarded-For", None, "portland_site.W001"),  # noqa: S104
+        ("203.0.113.5", "X-Forwarded-For", None, "portland_site.W001"),
+        ("127.0.0.1", "", None, "portland_site.W002"),
+        (None, "", None, "portland_site.W002"),  # the Procfile's default bind is 127.0.0.1
+    ],
+)
+def test_check_deploy_warns_when_the_bind_and_the_trusted_header_disagree(host, header, only_way_in, warning):
+    result = run_django(
+        ["manage.py", "check", "--deploy"],
+        HOST=host,
+        TRUSTED_PROXY_IP_HEADER=header,
+        PROXY_IS_ONLY_WAY_IN=only_way_in,
+    )
+    assert warning in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "header", "only_way_in"),
+    [
+        ("127.0.0.1", "X-Forwarded-For", None),
+        ("unix:/run/ptc/gunicorn.sock", "X-Forwarded-For", None),
+        ("0.0.0.0", "", None),  # noqa: S104 (gunicorn facing clients itself)
+        ("10.0.0.5", "X-Forwarded-For", "1"),  # a firewall lets only the proxy in
+    ],
+)
+@pytest.mark.django_db(transaction=True)
+def test_check_deploy_accepts_a_bind_and_header_that_agree(host, header, only_way_in):
+    record_real_looking_facts()
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        DATABASE_URL=database_url(),
+        HOST=host,
+        TRUSTED_PROXY_IP_HEADER=header,
+        PROXY_IS_ONLY_WAY_IN=only_way_in,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
