@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,14 +30,26 @@ def favicon(request):
     return redirect(static("img/favicon.ico"), permanent=True)
 
 
+def _shared_cache_answers() -> bool:
+    try:
+        cache.get("healthz")
+    except Exception:  # whatever the cache's client raises
+        return False
+    return True
+
+
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise; says nothing more."""
+    """200 when the database answers (its body "degraded" while the shared cache does not), 503 otherwise; says
+    nothing more. A load balancer should keep a host whose shared cache is down: every host shares it, and the
+    site works without it."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("unavailable\n", status=503, content_type="text/plain")
+    if not _shared_cache_answers():
+        return HttpResponse("degraded\n", content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

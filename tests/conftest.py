@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import caches
 
+from tests.faults import PrivateRedis
+
 
 def clear_caches() -> None:
     """Empty this run's keys only: FLUSHDB would also empty the cache of anything else sharing that Redis."""
@@ -40,3 +42,20 @@ def sign_in_staff(client, user):
 def admin_client(client, admin_user):
     """pytest-django's admin_client, but past two-factor sign-in as in production."""
     return sign_in_staff(client, admin_user)
+
+
+@pytest.fixture
+def private_redis(settings):
+    """This test's own redis-server as the shared cache (the machine's stays untouched); `stop()` it mid-test."""
+    redis = PrivateRedis()
+    redis.start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    yield redis
+    redis.close()
