@@ -1,3 +1,4 @@
+import sys
 from datetime import timedelta
 
 from django.conf import settings
@@ -13,6 +14,12 @@ from django.views.generic import TemplateView
 
 from pages.context_processors import site
 from pages.medications import MEDICATIONS_BY_SLUG
+from portland_site.database import UNAVAILABLE, answer_within
+
+# /healthz answers within this many seconds, even when the database hangs (load balancers give up soon).
+HEALTHZ_DATABASE_SECONDS = 2
+# A database outage is usually over in a minute; clients may try again after this many seconds.
+RETRY_AFTER_SECONDS = 60
 
 
 class MedicationView(TemplateView):
@@ -44,7 +51,7 @@ def healthz(request):
     nothing more. A load balancer should keep a host whose shared cache is down: every host shares it, and the
     site works without it."""
     try:
-        with connection.cursor() as cursor:
+        with answer_within(HEALTHZ_DATABASE_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("unavailable\n", status=503, content_type="text/plain")
@@ -67,7 +74,17 @@ def _plain_error_page(template_name: str, status: int, request) -> HttpResponse:
     return HttpResponse(loader.get_template(template_name).render(site(request)), status=status)
 
 
+def database_unavailable(request) -> HttpResponse:
+    """The 503 page: the database did not answer (away, cut off or too slow); with the phone, and no blame."""
+    response = _plain_error_page("503.html", 503, request)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    # Django calls this while handling the exception, so it can tell an outage from a bug.
+    if isinstance(sys.exception(), UNAVAILABLE):
+        return database_unavailable(request)
     return _plain_error_page("500.html", 500, request)
 
 

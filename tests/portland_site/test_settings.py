@@ -86,3 +86,13 @@ def test_check_deploy_is_clean_with_production_variables():
     result = run_django(["manage.py", "check", "--deploy", "--fail-level", "DEBUG"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_postgresql_gets_connect_and_statement_timeouts_from_the_environment():
+    show = ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES)"]
+    url = "postgres://ptc@db.internal:5432/ptc"
+    default = run_django(show, DATABASE_URL=url).stdout
+    assert "'ENGINE': 'portland_site.database'" in default
+    assert "'connect_timeout': 3" in default and "'options': '-c statement_timeout=5000'" in default
+    chosen = run_django(show, DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="2", DATABASE_STATEMENT_TIMEOUT="0").stdout
+    assert "'connect_timeout': 2" in chosen and "'options': '-c statement_timeout=0'" in chosen
