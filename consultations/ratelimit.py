@@ -6,6 +6,7 @@ is down, each process counts on its own (the `ratelimit` cache): the form keeps 
 limit to each process, and every such count is logged as a warning.
 """
 
+import contextlib
 import ipaddress
 import logging
 
@@ -92,3 +93,15 @@ def count_submission(request: HttpRequest) -> bool:
         logger.warning("Call-back requests: a client went over the limit of %s an hour", limit)
         return False
     return True
+
+
+def uncount_submission(request: HttpRequest) -> None:
+    """Take back the count of a submission that could not be stored, so that sending it again is not held
+    against the person."""
+    key = _counter_key(request)
+    _on_counters(lambda counters: _uncount(counters, key))
+
+
+def _uncount(counters, key: str) -> None:
+    with contextlib.suppress(ValueError):  # the counter has expired meanwhile
+        counters.decr(key)
