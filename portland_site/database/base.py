@@ -1,5 +1,6 @@
 """Django's PostgreSQL backend, waiting for the server with a deadline (see the package's docstring)."""
 
+import contextlib
 import select
 import time
 
@@ -42,10 +43,9 @@ extensions.set_wait_callback(_wait_with_deadline)
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def connect(self):
-        # Connecting and setting the session up, all within the connect timeout.
-        with answer_within(
-            int(self.settings_dict["OPTIONS"].get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT))
-        ):
+        # Connecting and setting the session up, all within the connect timeout (0, as for libpq: no limit).
+        seconds = int(self.settings_dict["OPTIONS"].get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT))
+        with answer_within(seconds) if seconds else contextlib.nullcontext():
             super().connect()
 
     def is_usable(self):
