@@ -67,6 +67,10 @@ class PrivateRedis:
             self._process.wait(timeout=10)
             self._process = None
 
+    @property
+    def stopped(self) -> bool:
+        return self._process is None
+
     def close(self) -> None:
         self.stop()
         shutil.rmtree(self._directory, ignore_errors=True)
