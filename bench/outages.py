@@ -108,15 +108,17 @@ class People:
     def __init__(self, base: str) -> None:
         self.base = base
         self.answers: Counter[str] = Counter()
+        self.slowest: dict[str, float] = {}  # the longest wait for each kind of answer
         self.people = 0
         self.through = 0
         self.gave_up = 0
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=400)
 
-    def _count(self, answer: str) -> None:
+    def _count(self, answer: str, seconds: float) -> None:
         with self._lock:
             self.answers[answer] += 1
+            self.slowest[answer] = max(self.slowest.get(answer, 0), seconds)
 
     def _one(self, number: int) -> None:
         page = None
@@ -148,12 +150,13 @@ class People:
         ).encode()
         time.sleep(self.FILL_SECONDS)
         for _ in range(self.MAX_TRIES):
+            sent = time.monotonic()
             try:
                 answer = fetch(self.base + FORM_PATH, data=body, headers={"Cookie": f"csrftoken={cookie}"}, timeout=30)
                 status = str(answer.status)
             except OSError as error:
                 status = type(error).__name__
-            self._count(status)
+            self._count(status, time.monotonic() - sent)
             if status == "303":
                 with self._lock:
                     self.through += 1
@@ -306,7 +309,13 @@ def main() -> None:
         alive = all(process.poll() is None for process in processes) and [p.pid for p in processes] == worker_pids
         print(f"{time.monotonic() - started:6.1f} s  done")
         print(f"people: {people.people}; got through: {people.through}; gave up: {people.gave_up}")
-        print("POST answers: " + ", ".join(f"{status}: {count}" for status, count in sorted(people.answers.items())))
+        print(
+            "POST answers: "
+            + ", ".join(
+                f"{status}: {count} (slowest {people.slowest[status]:.1f} s)"
+                for status, count in sorted(people.answers.items())
+            )
+        )
         print(f"rows stored (new requests): {len(stored)}")
         print(f"distinct staff emails delivered: {len(delivered)} (messages received: {len(mail.received)})")
         print(f"lost: {len(stored - set(delivered)) + people.gave_up} (stored without email, or never stored)")
