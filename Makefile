@@ -39,10 +39,11 @@ run: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start --procfile Procfile --env /dev/null --port $(PORT)
 
 # Rebuilds static/css/site.min.css (committed) after a change to site.css, Bootstrap, templates or form classes.
-# Needs Node.js and npm. Django's form widgets and crispy-forms are scanned too: they write the form's markup.
+# Needs Node.js and npm. The call-back form's markup, as crispy-forms renders it, is scanned too.
 css: install
 	npm ci --prefix build --no-audit --no-fund --loglevel=error
-	node build/build_css.mjs $$($(BIN)/python -c 'import crispy_bootstrap5, crispy_forms, django.forms as f; print(*(m.__path__[0] for m in (crispy_bootstrap5, crispy_forms, f)))')
+	markup=$$(mktemp -d) && $(BIN)/python build/form_markup.py $$markup && node build/build_css.mjs $$markup; \
+	status=$$?; rm -rf "$$markup"; exit $$status
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -125,9 +125,9 @@ def load(count: int) -> None:
 def measure(runs: int) -> list[tuple[str, float, float]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django.utils import timezone
 
     from consultations.models import ConsultationRequest
+    from portland_site.clinic_time import in_clinic_time
 
     admin = get_user_model().objects.create_superuser("bench", "bench@example.org", secrets.token_urlsafe())
     client = Client()
@@ -135,7 +135,7 @@ def measure(runs: int) -> list[tuple[str, float, float]]:
     queue = "/admin/consultations/consultationrequest/"
     sample = ConsultationRequest.objects.order_by("?").first()
     # As the "received" filter writes it: midnight, clinic time.
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = in_clinic_time().replace(hour=0, minute=0, second=0, microsecond=0)
     month_ago = quote(str(midnight - timedelta(days=30)))
     typed_phone = f"({sample.phone[2:5]}) {sample.phone[5:8]}-{sample.phone[8:]}"
     pages = {

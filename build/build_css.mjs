@@ -1,8 +1,8 @@
 // Builds static/css/site.min.css, the site's one stylesheet: the vendored Bootstrap trimmed by PurgeCSS to the
 // selectors the site can emit, followed by static/css/site.css, minified. Run it with `make css`, which passes
-// the directories of the installed packages that write form markup (crispy-forms' templates and Python emit
-// Bootstrap classes; Django's widgets emit <select>, <textarea>, ...). The output is committed, so `make run`
-// and `make test` need no Node.js.
+// a directory with the call-back form's markup as crispy-forms renders it (build/form_markup.py): the classes
+// and elements the form really has, not every one crispy-forms could emit. The output is committed, so
+// `make run` and `make test` need no Node.js.
 import { createHash } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
@@ -12,9 +12,9 @@ import { transform } from "lightningcss";
 import { PurgeCSS } from "purgecss";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const formPackages = process.argv.slice(2);
-if (formPackages.length === 0) {
-  console.error("usage: node build/build_css.mjs FORM_PACKAGE_DIR... (see `make css`)");
+const formMarkup = process.argv.slice(2);
+if (formMarkup.length === 0) {
+  console.error("usage: node build/build_css.mjs FORM_MARKUP_DIR... (see `make css`)");
   process.exit(2);
 }
 
@@ -26,7 +26,7 @@ const content = [
   "*/templates/**/*.html",
   "*/**/*.py", // forms, widgets and crispy helpers set classes in Python
   "static/js/**/*.js",
-  ...formPackages.flatMap((dir) => [`${dir}/**/*.html`, `${dir}/**/*.py`]),
+  ...formMarkup.map((dir) => `${dir}/*.html`),
 ].map((glob) => (glob.startsWith("/") ? glob : join(root, glob)));
 
 const [bootstrap, site] = SOURCES.map((path) => readFileSync(join(root, path), "utf8"));
@@ -37,7 +37,7 @@ const [purged] = await new PurgeCSS().purge({
   // Tests and benchmarks are not the site: words in them must not keep rules alive.
   skippedContentGlobs: ["bench/**", "build/**", "tests/**", "var/**"].map((glob) => join(root, glob)),
   css: [{ raw: `${bootstrap}\n/* purgecss start ignore */\n${site}\n/* purgecss end ignore */\n` }],
-  // Attribute selectors such as [type=radio] are on markup that Django's widgets build in code.
+  // Attribute selectors such as [type=radio]: the form's inputs.
   dynamicAttributes: ["type"],
   variables: true,
   keyframes: true,

@@ -5,7 +5,6 @@ Every write goes through consultations.services, so the timeline and the audit t
 
 import re
 
-import phonenumbers
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
@@ -14,12 +13,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 
-from consultations import services
-from consultations.forms import DEFAULT_PHONE_REGION
+from consultations import dashboard, outbox, services
 from consultations.models import (
     AuditEntry,
     CallAttempt,
@@ -28,28 +25,35 @@ from consultations.models import (
     StaffNotification,
     Status,
 )
+from portland_site import phones
+from portland_site.clinic_time import in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 
 
 def _clinic_time(moment) -> str:
-    """In the clinic's time zone (Django's TIME_ZONE), with the year only when it is not this year."""
+    """In the clinic's time zone, with the year only when it is not this year."""
     if not moment:
         return "—"
-    local = timezone.localtime(moment)
-    year = "" if local.year == timezone.localdate().year else f", {local.year}"
+    local = in_clinic_time(moment)
+    year = "" if local.year == in_clinic_time().year else f", {local.year}"
     return f"{local:%b %-d}{year}, {local:%-I:%M %p}"
 
 
-def _e164(text: str) -> str | None:
-    """A phone number typed in any format, as stored (E.164); None when it cannot be one."""
-    try:
-        number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
-    except phonenumbers.NumberParseException:
-        return None
-    if not phonenumbers.is_possible_number(number):
-        return None
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+class RefusedWritesMixin:
+    """Refuses the writes named in `refused_writes` (all three by default: read-only) whatever a user's
+    permissions, for records that must stay as they happened."""
+
+    refused_writes: tuple[str, ...] = ("add", "change", "delete")
+
+    def has_add_permission(self, request, *args):
+        return "add" not in self.refused_writes and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return "change" not in self.refused_writes and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return "delete" not in self.refused_writes and super().has_delete_permission(request, obj)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -119,9 +123,10 @@ class ReceivedFilter(admin.DateFieldListFilter):
         self.title = "received"
 
 
-class CallAttemptInline(admin.TabularInline):
+class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
     """Attempts are added, never rewritten: the record of who called when stays as it happened."""
 
+    refused_writes = ("change", "delete")
     model = CallAttempt
     fields = ["attempted_at", "made_by", "outcome", "note"]
     readonly_fields = ["made_by"]
@@ -140,44 +145,26 @@ class CallAttemptInline(admin.TabularInline):
                 field.widget.attrs["aria-label"] = label
         return field
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class NoteInline(admin.StackedInline):
+class NoteInline(RefusedWritesMixin, admin.StackedInline):
+    refused_writes = ("change", "delete")
     model = Note
     fields = ["text", "author", "written_at"]
     readonly_fields = ["author", "written_at"]
     extra = 1
-    verbose_name = "internal note"
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Staff notifications (the outbox of staff emails): read-only; a manager may send a failed one again.
 _NOTIFICATION_FIELDS = ["kind", "recipient", "status", "attempts", "next_attempt_at", "last_error", "sent_at"]
 
 
-class StaffNotificationInline(admin.TabularInline):
+class StaffNotificationInline(RefusedWritesMixin, admin.TabularInline):
     model = StaffNotification
     fields = _NOTIFICATION_FIELDS
     readonly_fields = _NOTIFICATION_FIELDS
     extra = 0
     can_delete = False
     verbose_name_plural = "staff emails about this request"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 def _status_action(status: Status):
@@ -191,7 +178,8 @@ def _status_action(status: Status):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(admin.ModelAdmin):
+class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
+    refused_writes = ("add",)  # requests come from the form only
     list_display = [
         "reference_display",
         "received",
@@ -276,7 +264,7 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         reference = term.replace("-", "").replace(" ", "").upper()
         if _REFERENCE.fullmatch(reference):
             matches |= queryset.filter(reference=reference)
-        if phone := _e164(term):
+        if phone := phones.possible_e164(term):
             matches |= queryset.filter(phone=phone)
         return matches, False
 
@@ -357,9 +345,6 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         )
 
     # Permissions
-
-    def has_add_permission(self, request):
-        return False  # requests come from the form only
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.export_consultationrequest")
@@ -453,14 +438,14 @@ class ConsultationRequestAdmin(admin.ModelAdmin):
         queryset = self.get_changelist_instance(request).get_queryset(request)
         csv_text = services.export_requests(consultation_requests=queryset, by=request.user)
         response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
-        filename = f"call-back-requests-{timezone.localtime():%Y-%m-%d-%H%M}.csv"
+        filename = f"call-back-requests-{in_clinic_time():%Y-%m-%d-%H%M}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """Read-only for everyone: the trail is appended to by the services and never edited."""
 
     list_display = ["at", "actor", "action", "row_count", "references_shown", "detail"]
@@ -475,18 +460,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
         more = len(shown) - 10
         return " ".join(shown[:10]) + (f" and {more} more" if more > 0 else "")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StaffNotification)
-class StaffNotificationAdmin(admin.ModelAdmin):
+class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "request_link", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "kind"]
     list_select_related = ["consultation_request"]
@@ -504,7 +480,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
     @admin.action(description="Send the selected failed emails again", permissions=["resend"])
     def resend(self, request: HttpRequest, queryset: QuerySet[StaffNotification]) -> None:
         notifications = list(queryset)
-        resent = sum(services.resend_notification(notification=notification) for notification in notifications)
+        resent = sum(outbox.resend_notification(notification=notification) for notification in notifications)
         skipped = len(notifications) - resent
         self.message_user(request, f"{resent} email(s) queued again.", messages.SUCCESS)
         if skipped:
@@ -513,16 +489,7 @@ class StaffNotificationAdmin(admin.ModelAdmin):
     def has_resend_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.resend_staffnotification")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def changelist_view(self, request, extra_context=None):
-        for problem in services.notification_health().problems:
+        for problem in dashboard.notification_health().problems:
             self.message_user(request, problem, messages.WARNING)
         return super().changelist_view(request, extra_context)

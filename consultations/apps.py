@@ -3,4 +3,5 @@ from django.apps import AppConfig
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
-    verbose_name = "Call-back requests"
+    # The admin section: the requests, their audit trail and the staff emails, worked by the Intake staff group.
+    verbose_name = "Intake"

@@ -1,4 +1,4 @@
-"""The figures the admin index shows about the queue (reads only)."""
+"""The figures the admin index shows about the queue and the staff emails (reads only)."""
 
 import statistics
 from dataclasses import dataclass
@@ -7,7 +7,11 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from consultations.models import ConsultationRequest, Status
+from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification, Status
+from consultations.outbox import INTAKE_STAFF_GROUP, due_notifications, notification_recipients
+
+# A notification due this long ago and still not sent means no worker is running.
+_WORKER_SILENT_AFTER = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -50,4 +54,36 @@ def triage_figures(now: datetime | None = None) -> TriageFigures:
         received_7_days=received["last_7"],
         received_30_days=received["last_30"],
         median_to_first_contact=in_words(statistics.median(waits)) if waits else "",
+    )
+
+
+@dataclass(frozen=True)
+class NotificationHealth:
+    recipients: int
+    failed: int
+    # Due for a while and not sent: no worker seems to be running.
+    waiting: int
+
+    @property
+    def problems(self) -> list[str]:
+        problems = []
+        if not self.recipients:
+            problems.append(
+                "No one receives emails about new call-back requests: add active staff with an email address to "
+                f'the "{INTAKE_STAFF_GROUP}" group, or set CONSULTATION_NOTIFY_EMAILS.'
+            )
+        if self.failed:
+            problems.append(f"{self.failed} staff email(s) failed; see Staff notifications.")
+        if self.waiting:
+            problems.append(f"{self.waiting} staff email(s) are waiting to be sent: is the worker running?")
+        return problems
+
+
+def notification_health(*, now: datetime | None = None) -> NotificationHealth:
+    """What the admin dashboard should warn about: no recipients, failed emails, emails no worker picks up."""
+    now = now or timezone.now()
+    return NotificationHealth(
+        recipients=len(notification_recipients()),
+        failed=StaffNotification.objects.filter(status=NotificationStatus.FAILED).count(),
+        waiting=due_notifications(now=now - _WORKER_SILENT_AFTER).count(),
     )

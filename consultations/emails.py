@@ -2,7 +2,6 @@
 
 import smtplib
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
+from portland_site.clinic_time import in_clinic_time
 
 
 def admin_link(consultation_request: ConsultationRequest) -> str:
@@ -18,27 +18,27 @@ def admin_link(consultation_request: ConsultationRequest) -> str:
 
 
 def _context(notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime) -> dict:
-    clinic_zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
     if notification.kind == NotificationKind.NEW_REQUEST:
         consultation_request = notification.consultation_request
         return {
             "reference": consultation_request.reference_display,
-            "received_at": consultation_request.created_at.astimezone(clinic_zone),
+            "received_at": in_clinic_time(consultation_request.created_at),
             "admin_link": admin_link(consultation_request),
         }
-    new_requests_path = reverse("admin:consultations_consultationrequest_changelist")
+    queue_path = reverse("admin:consultations_consultationrequest_changelist")
     return {
-        "now": now.astimezone(clinic_zone),
+        "now": in_clinic_time(now),
         "sla_hours": settings.CONSULTATION_SLA_BUSINESS_HOURS,
         "overdue": [
             {
                 "reference": overdue_request.reference_display,
-                "received_at": overdue_request.created_at.astimezone(clinic_zone),
+                "received_at": in_clinic_time(overdue_request.created_at),
                 "admin_link": admin_link(overdue_request),
             }
             for overdue_request in overdue
         ],
-        "new_requests_link": f"{settings.SITE_URL}{new_requests_path}?status__exact=new",
+        # The queue's own overdue view, as the dashboard links to it.
+        "overdue_link": f"{settings.SITE_URL}{queue_path}?overdue=yes",
     }
 
 

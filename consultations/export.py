@@ -4,9 +4,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from django.utils import timezone
-
 from consultations.models import ConsultationRequest
+from portland_site.clinic_time import in_clinic_time
 
 # A spreadsheet reads a cell starting with one of these as a formula (CSV or formula injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +36,7 @@ def neutralise(value: object) -> str:
 
 
 def _when(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    return in_clinic_time(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def requests_as_csv(consultation_requests: Iterable[ConsultationRequest]) -> str:

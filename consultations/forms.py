@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core import signing
@@ -17,6 +16,7 @@ from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
 from consultations.models import CallTime, RequestFor, SpamReason
+from portland_site import phones
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
 HONEYPOT_FIELD = "website"
@@ -26,7 +26,6 @@ MIN_FILL_TIME = timedelta(seconds=3)
 FORM_TOKEN_MAX_AGE = timedelta(days=1)
 _TOKEN_SALT = "consultations.form-token"  # noqa: S105 (a namespace, not a secret)
 
-DEFAULT_PHONE_REGION = "US"
 NAME_MAX_LENGTH = 60
 MESSAGE_MAX_LENGTH = 500
 # Bidirectional-text controls can make text in the admin read differently from what is stored.
@@ -199,11 +198,8 @@ class ConsultationRequestForm(forms.Form):
     @sensitive_variables()
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(value, DEFAULT_PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        number = phones.valid_number(value)
+        if number is None:
             raise forms.ValidationError(
                 "Enter a phone number we can call, like (207) 555-0142. For a number outside the US, start with + "
                 "and the country code",
@@ -213,7 +209,7 @@ class ConsultationRequestForm(forms.Form):
             raise forms.ValidationError(
                 "Enter a phone number we can call directly, without an extension", code="phone_extension"
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phones.in_e164(number)
 
     def clean(self):
         if self.token is None:

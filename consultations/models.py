@@ -1,14 +1,15 @@
 """Call-back requests: what a person sent through the form, and where staff are with it."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import phonenumbers
 from django.conf import settings
 from django.db import models
 from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from portland_site import phones
+from portland_site.clinic_time import in_clinic_time
 
 
 class Status(models.TextChoices):
@@ -45,7 +46,7 @@ def overdue_since(now: datetime | None = None) -> datetime:
 
     Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time.
     """
-    now = (now or timezone.now()).astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE))
+    now = in_clinic_time(now)
     return settings.CLINIC_OPENING_HOURS.subtract_business_hours(
         now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
     )
@@ -122,6 +123,8 @@ class ConsultationRequest(models.Model):
     objects = ConsultationRequestQuerySet.as_manager()
 
     class Meta:
+        # What staff call it everywhere (the admin's titles and messages too), though the code says consultation.
+        verbose_name = "call-back request"
         ordering = ["-created_at"]
         permissions = [
             ("export_consultationrequest", "Can export call-back requests as CSV"),
@@ -159,13 +162,7 @@ class ConsultationRequest(models.Model):
         """National format for North American (+1) numbers, international format (with +) for others."""
         if not self.phone:
             return ""
-        number = phonenumbers.parse(self.phone)
-        style = (
-            phonenumbers.PhoneNumberFormat.NATIONAL
-            if number.country_code == 1
-            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        return phonenumbers.format_number(number, style)
+        return phones.for_display(self.phone)
 
     @property
     def call_times(self) -> list[CallTime]:
@@ -187,7 +184,7 @@ class CallOutcome(models.TextChoices):
 
 class CallAttempt(models.Model):
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts"
+        ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts", verbose_name="call-back request"
     )
     attempted_at = models.DateTimeField("when", default=timezone.now)
     made_by = models.ForeignKey(
@@ -210,7 +207,9 @@ class CallAttempt(models.Model):
 class Note(models.Model):
     """An internal note by staff; never shown to the person."""
 
-    consultation_request = models.ForeignKey(ConsultationRequest, on_delete=models.CASCADE, related_name="notes")
+    consultation_request = models.ForeignKey(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="notes", verbose_name="call-back request"
+    )
     written_at = models.DateTimeField(default=timezone.now, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = models.TextField(max_length=2000)
@@ -227,7 +226,7 @@ class StatusChange(models.Model):
     """One step of a request's timeline, written only by services.change_status."""
 
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes"
+        ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name="call-back request"
     )
     changed_at = models.DateTimeField()
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -303,7 +302,12 @@ class StaffNotification(models.Model):
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
     # Empty for a digest, which is about all overdue requests at the moment it is sent.
     consultation_request = models.ForeignKey(
-        ConsultationRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="staff_notifications"
+        ConsultationRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="staff_notifications",
+        verbose_name="call-back request",
     )
     recipient = models.EmailField()
     status = models.CharField(max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)

@@ -15,32 +15,11 @@ from django.core.cache import cache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from portland_site.client import client_ip
+
 logger = logging.getLogger(__name__)
 
 PERIOD_SECONDS = 60 * 60
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def _parse(address: str) -> IPAddress | None:
-    try:
-        ip = ipaddress.ip_address(address.strip())
-    except ValueError:
-        return None
-    if ip.version == 6 and ip.ipv4_mapped:
-        return ip.ipv4_mapped
-    return ip
-
-
-def client_ip(request: HttpRequest) -> IPAddress | None:
-    """The client's address: the right-most entry of the trusted proxy header when one is configured (the entry
-    our own proxy added; anything to its left was sent by the client and could be made up), else the
-    connection's address."""
-    if settings.TRUSTED_PROXY_IP_HEADER:
-        meta_name = "HTTP_" + settings.TRUSTED_PROXY_IP_HEADER.upper().replace("-", "_")
-        forwarded = _parse(request.META.get(meta_name, "").rsplit(",", 1)[-1])
-        if forwarded is not None:
-            return forwarded
-    return _parse(request.META.get("REMOTE_ADDR", ""))
 
 
 def _counter_key(request: HttpRequest) -> str:

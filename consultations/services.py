@@ -3,21 +3,15 @@
 import logging
 import secrets
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
-from django_tasks import TaskResultStatus
-from django_tasks_db.models import DBTaskResult
 
-from consultations import emails, tasks
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
@@ -28,14 +22,13 @@ from consultations.models import (
     CallTime,
     ConsultationRequest,
     Note,
-    NotificationKind,
-    NotificationStatus,
     RequestFor,
     SpamReason,
-    StaffNotification,
     Status,
     StatusChange,
 )
+from consultations.outbox import record_request_notifications
+from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
 
@@ -333,251 +326,6 @@ def purge_expired_requests(*, dry_run: bool, now: datetime | None = None) -> dic
 def expected_call_by(*, submitted_at: datetime) -> datetime:
     """When the patient may expect our call: a few hours of opening time after they asked, in the clinic's zone."""
     return settings.CLINIC_OPENING_HOURS.expected_by(
-        submitted_at.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE)),
+        in_clinic_time(submitted_at),
         timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS),
-    )
-
-
-# Staff notifications: the outbox. A row is recorded in the transaction that makes it necessary and the task that
-# sends it is queued after commit. django-tasks has no retries and forgets a task whose worker was killed, so the
-# row, not the task, says what still has to be sent: `deliver_notification` only sends a row it has claimed, and
-# `sweep_notifications` queues a task again for any row that is due and has none.
-
-INTAKE_STAFF_GROUP = "Intake staff"
-# A notification due this long ago and still not sent means no worker is running.
-_WORKER_SILENT_AFTER = timedelta(minutes=10)
-_SWEEP_BATCH = 500
-
-
-def notification_recipients() -> list[str]:
-    """Active intake staff with an email address, then CONSULTATION_NOTIFY_EMAILS; each address once."""
-    staff = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=INTAKE_STAFF_GROUP)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-    )
-    recipients: dict[str, str] = {}
-    for address in (*staff, *settings.CONSULTATION_NOTIFY_EMAILS):
-        if address.strip():
-            recipients.setdefault(address.strip().lower(), address.strip())
-    return list(recipients.values())
-
-
-def _queue_after_commit(notifications: Collection[StaffNotification]) -> None:
-    def enqueue() -> None:
-        for notification in notifications:
-            tasks.deliver_staff_notification.enqueue(notification_id=notification.pk)
-
-    # robust: a failed enqueue must not fail the request that was just stored; the sweeper queues it later.
-    transaction.on_commit(enqueue, robust=True)
-
-
-def _record_notifications(
-    *, kind: NotificationKind, consultation_request: ConsultationRequest | None, now: datetime
-) -> list[StaffNotification]:
-    recipients = notification_recipients()
-    if not recipients:
-        logger.warning(
-            "No one to notify about %s: no active Intake staff with an email address and no CONSULTATION_NOTIFY_EMAILS",
-            consultation_request or "the overdue requests",
-        )
-        return []
-    notifications = StaffNotification.objects.bulk_create(
-        StaffNotification(
-            kind=kind,
-            consultation_request=consultation_request,
-            recipient=recipient,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for recipient in recipients
-    )
-    _queue_after_commit(notifications)
-    return notifications
-
-
-def record_request_notifications(
-    *, consultation_request: ConsultationRequest, now: datetime | None = None
-) -> list[StaffNotification]:
-    """Record one email per recipient about a new request; they are sent once the current transaction commits."""
-    return _record_notifications(
-        kind=NotificationKind.NEW_REQUEST, consultation_request=consultation_request, now=now or timezone.now()
-    )
-
-
-def overdue_requests(*, now: datetime | None = None) -> list[ConsultationRequest]:
-    """Requests still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, oldest first."""
-    return list(ConsultationRequest.objects.overdue(now).order_by("created_at"))
-
-
-def record_overdue_digests(*, now: datetime | None = None) -> list[StaffNotification]:
-    """Record one digest email per recipient when any request is overdue. The digest lists them when it is sent."""
-    now = now or timezone.now()
-    if not overdue_requests(now=now):
-        return []
-    with transaction.atomic():
-        return _record_notifications(kind=NotificationKind.OVERDUE_DIGEST, consultation_request=None, now=now)
-
-
-def retry_delay(*, attempts: int) -> timedelta:
-    """How long to wait after `attempts` failed attempts: the base, doubled each time, capped."""
-    seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
-    return timedelta(seconds=min(seconds, settings.NOTIFICATION_RETRY_CAP_SECONDS))
-
-
-def _claimable(now: datetime) -> Q:
-    # Due and waiting, or taken by a worker whose lease ran out (it was killed mid-send) before its last attempt.
-    return Q(status=NotificationStatus.PENDING, next_attempt_at__lte=now) | Q(
-        status=NotificationStatus.SENDING, claimed_until__lt=now, attempts__lt=settings.NOTIFICATION_MAX_ATTEMPTS
-    )
-
-
-def deliver_notification(*, notification_id: int, now: datetime | None = None) -> str:
-    """Send one staff email if it is due and no other worker has it, and record the outcome; say what happened.
-
-    The claim is one conditional UPDATE: of two workers, on PostgreSQL as on SQLite, exactly one changes the row
-    (PostgreSQL re-checks the condition once the other's update commits), so a notification is sent once. A
-    worker that dies after claiming leaves the row to be claimed again when its lease expires: at least once.
-    """
-    started = now or timezone.now()
-    claimed = StaffNotification.objects.filter(_claimable(started), pk=notification_id).update(
-        status=NotificationStatus.SENDING,
-        claimed_until=started + timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return "not due"
-    notification = StaffNotification.objects.select_related("consultation_request").get(pk=notification_id)
-    try:
-        overdue = overdue_requests(now=started) if notification.kind == NotificationKind.OVERDUE_DIGEST else []
-        emails.send_notification(notification=notification, overdue=overdue, now=started)
-    except OSError as error:  # smtplib's errors, refused connections and timeouts
-        permanent, description = emails.describe_failure(error)
-        return _record_failure(notification=notification, error=description, permanent=permanent, now=started)
-    except Exception as error:
-        # Not the mail server (a bug, a bad setting): retried with the same backoff; the task keeps the traceback.
-        _record_failure(notification=notification, error=type(error).__name__, permanent=False, now=started)
-        raise
-    finished = now or timezone.now()
-    _finish(notification, status=NotificationStatus.SENT, sent_at=finished, last_error="")
-    logger.info("Staff notification %s sent (attempt %s)", notification.pk, notification.attempts)
-    return "sent"
-
-
-def _finish(notification: StaffNotification, **changes) -> bool:
-    # Only while the claim is still ours: the attempt number tells ours from a later worker's.
-    updated = StaffNotification.objects.filter(
-        pk=notification.pk, status=NotificationStatus.SENDING, attempts=notification.attempts
-    ).update(claimed_until=None, **changes)
-    if not updated:
-        logger.warning("Staff notification %s was taken over by another worker: its lease ran out", notification.pk)
-    return bool(updated)
-
-
-def _record_failure(*, notification: StaffNotification, error: str, permanent: bool, now: datetime) -> str:
-    error = error[: StaffNotification._meta.get_field("last_error").max_length]
-    if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        _finish(notification, status=NotificationStatus.FAILED, last_error=error)
-        logger.error("Staff notification %s failed at attempt %s: %s", notification.pk, notification.attempts, error)
-        return "failed"
-    next_attempt_at = now + retry_delay(attempts=notification.attempts)
-    with transaction.atomic():
-        if _finish(notification, status=NotificationStatus.PENDING, next_attempt_at=next_attempt_at, last_error=error):
-            notification_id = notification.pk
-            transaction.on_commit(
-                lambda: tasks.deliver_staff_notification.using(run_after=next_attempt_at).enqueue(
-                    notification_id=notification_id
-                ),
-                robust=True,
-            )
-    logger.warning(
-        "Staff notification %s: attempt %s failed (%s); next attempt at %s",
-        notification.pk,
-        notification.attempts,
-        error,
-        next_attempt_at.isoformat(),
-    )
-    return "retry"
-
-
-def resend_notification(*, notification: StaffNotification, now: datetime | None = None) -> bool:
-    """Send a failed notification again, with a fresh series of attempts. False if it had not failed."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        resent = StaffNotification.objects.filter(pk=notification.pk, status=NotificationStatus.FAILED).update(
-            status=NotificationStatus.PENDING, attempts=0, next_attempt_at=now, last_error=""
-        )
-        if resent:
-            _queue_after_commit([notification])
-    if resent:
-        logger.info("Staff notification %s queued again by staff", notification.pk)
-    return bool(resent)
-
-
-def sweep_notifications(*, now: datetime | None = None) -> dict[str, int]:
-    """What django-tasks does not do, run every few seconds by each worker (`manage.py run_worker`).
-
-    Gives up on notifications abandoned during their last attempt, marks our tasks whose worker died (still
-    RUNNING after the lease) as failed, and queues a task for every notification that is due (a retry, a lease
-    that ran out, a lost enqueue) and has none queued. Safe to run from any number of workers at once.
-    """
-    now = now or timezone.now()
-    lease = timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
-    abandoned = StaffNotification.objects.filter(
-        status=NotificationStatus.SENDING,
-        claimed_until__lt=now,
-        attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS,
-    ).update(
-        status=NotificationStatus.FAILED, claimed_until=None, last_error="The worker stopped during the last attempt."
-    )
-    our_tasks = DBTaskResult.objects.filter(task_path=tasks.deliver_staff_notification.module_path)
-    stalled = list(our_tasks.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - lease))
-    for task_result in stalled:
-        task_result.set_failed(tasks.WorkerLost("The worker stopped before this task finished."))
-    queued = set(
-        our_tasks.filter(status=TaskResultStatus.READY).values_list("args_kwargs__kwargs__notification_id", flat=True)
-    )
-    due = StaffNotification.objects.filter(_claimable(now)).order_by("next_attempt_at")
-    requeued = 0
-    for notification_id in due.values_list("pk", flat=True)[:_SWEEP_BATCH]:
-        if notification_id not in queued:
-            tasks.deliver_staff_notification.enqueue(notification_id=notification_id)
-            requeued += 1
-    swept = {"abandoned": abandoned, "stalled tasks": len(stalled), "queued again": requeued}
-    if any(swept.values()):
-        logger.warning("Staff notification sweep: %s", ", ".join(f"{count} {what}" for what, count in swept.items()))
-    return swept
-
-
-@dataclass(frozen=True)
-class NotificationHealth:
-    recipients: int
-    failed: int
-    # Due for a while and not sent: no worker seems to be running.
-    waiting: int
-
-    @property
-    def problems(self) -> list[str]:
-        problems = []
-        if not self.recipients:
-            problems.append(
-                "No one receives emails about new call-back requests: add active staff with an email address to "
-                f'the "{INTAKE_STAFF_GROUP}" group, or set CONSULTATION_NOTIFY_EMAILS.'
-            )
-        if self.failed:
-            problems.append(f"{self.failed} staff email(s) failed; see Staff notifications.")
-        if self.waiting:
-            problems.append(f"{self.waiting} staff email(s) are waiting to be sent: is the worker running?")
-        return problems
-
-
-def notification_health(*, now: datetime | None = None) -> NotificationHealth:
-    """What the admin dashboard should warn about: no recipients, failed emails, emails no worker picks up."""
-    now = now or timezone.now()
-    return NotificationHealth(
-        recipients=len(notification_recipients()),
-        failed=StaffNotification.objects.filter(status=NotificationStatus.FAILED).count(),
-        waiting=StaffNotification.objects.filter(_claimable(now - _WORKER_SILENT_AFTER)).count(),
     )

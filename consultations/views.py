@@ -6,7 +6,6 @@ from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,6 +16,7 @@ from consultations.models import ConsultationRequest, grouped_reference
 from consultations.services import expected_call_by, submit_request
 from pages.views import RETRY_AFTER_SECONDS
 from portland_site.clinic import by_when
+from portland_site.clinic_time import in_clinic_time
 from portland_site.database import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
@@ -116,6 +116,6 @@ def thanks(request: HttpRequest) -> HttpResponse:
         due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
-            "expected": by_when(due, timezone.localtime(timezone.now(), due.tzinfo)),
+            "expected": by_when(due, in_clinic_time()),
         }
     return render(request, "consultations/thanks.html", context)

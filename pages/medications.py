@@ -59,7 +59,6 @@ class Medication:
             nav_label=self.generic_name,
             parent=PAGES_BY_NAME["benzodiazepines"],
             reviewed_on=PAGES_BY_NAME["benzodiazepines"].reviewed_on,
-            template="pages/medication.html",
         )
 
     def get_absolute_url(self) -> str:

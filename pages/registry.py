@@ -24,7 +24,6 @@ class Page:
     reviewed_on: date | None = None  # articles show when they were last reviewed
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
-    template: str = ""
 
     @property
     def url(self) -> str:
@@ -32,7 +31,7 @@ class Page:
 
     @property
     def template_name(self) -> str:
-        return self.template or f"pages/{self.name}.html"
+        return f"pages/{self.name}.html"
 
     @property
     def breadcrumbs(self) -> list["Page"]:

@@ -1,26 +1,13 @@
-"""The clinic's details that settings must check: its phone number and its opening hours, parsed from
+"""The clinic's opening hours, which settings check at start-up: parsed from
 CLINIC_HOURS (for example "Mon-Fri 08:00-17:00; Sat 09:00-12:00")."""
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-import phonenumbers
-
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DAY_ABBREVIATIONS = {name[:3].lower(): index for index, name in enumerate(DAY_NAMES)}
 _GROUP = re.compile(r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<open>\d{2}:\d{2})-(?P<close>\d{2}:\d{2})$")
-
-
-def phone_in_e164(phone: str) -> str:
-    """The clinic's phone as pages link to it (tel:+12075550142); a US number may be written without +1."""
-    try:
-        number = phonenumbers.parse(phone, "US")
-    except phonenumbers.NumberParseException as error:
-        raise ValueError(f"{phone!r} is not a phone number") from error
-    if not phonenumbers.is_possible_number(number):
-        raise ValueError(f"{phone!r} is not a phone number")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _format_time(value: time) -> str:

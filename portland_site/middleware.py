@@ -1,19 +1,14 @@
 from django.conf import settings
-from django.template.response import TemplateResponse
 
 
 class SecurityHeadersMiddleware:
-    """Headers Django has no setting for, bodiless HEAD answers, and a page for a bare 405."""
+    """Headers Django has no setting for, and bodiless HEAD answers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 405 and not getattr(response, "content", b"x"):
-            allowed = response["Allow"]
-            response = TemplateResponse(request, "405.html", status=405).render()
-            response["Allow"] = allowed
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if request.method == "HEAD" and not response.streaming:

@@ -11,7 +11,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from portland_site.clinic import ClinicHours, phone_in_e164
+from portland_site import phones
+from portland_site.clinic import ClinicHours
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -55,6 +56,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portland_site.apps.StaffAdminConfig",
+    # For its management commands (enrol_totp_device); it has no models.
+    "portland_site",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portland_site.middleware.SecurityHeadersMiddleware",
+    # Below the security headers, so its page gets them too.
+    "pages.middleware.MethodNotAllowedPageMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, whose files are compressed at build time. Django pads each compressed body with random
@@ -178,10 +183,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # The clinic. Demo values are placeholders (see .env.example).
 CLINIC_NAME = env.str("CLINIC_NAME", default="Portland Treatment Center")
 CLINIC_PHONE = env.str("CLINIC_PHONE", default="(207) 555-0142")
-try:
-    CLINIC_PHONE_E164 = phone_in_e164(CLINIC_PHONE)
-except ValueError as error:
-    raise ImproperlyConfigured(f"CLINIC_PHONE is not valid: {error}") from error
+CLINIC_PHONE_E164 = phones.possible_e164(CLINIC_PHONE)
+if CLINIC_PHONE_E164 is None:
+    raise ImproperlyConfigured(f"CLINIC_PHONE is not valid: {CLINIC_PHONE!r} is not a phone number")
 CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="100 Example Street, Suite 200, Portland, ME 04101")
 CLINIC_HOURS = env.str("CLINIC_HOURS", default="Mon-Fri 08:00-17:00")
 CLINIC_TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
@@ -197,15 +201,13 @@ CONSULTATION_RETENTION_DAYS = env.int("CONSULTATION_RETENTION_DAYS", default=365
 CONSULTATION_SPAM_RETENTION_DAYS = env.int("CONSULTATION_SPAM_RETENTION_DAYS", default=30)
 # The thanks page promises a call within this many hours of opening time.
 CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_HOURS", default=4)
-# A request still new after this many hours of opening time is overdue in the staff queue.
+# A request still new after this many hours of opening time is overdue: in the staff queue and the morning digest.
 CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
 # Call-back requests accepted per client IP address (IPv6: per /64 network) in any hour.
 CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
-# A request still new after this many hours of opening time is overdue (the morning digest lists it).
-CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
 # Staff emails about new requests go to the active members of the "Intake staff" group and to these addresses.
 CONSULTATION_NOTIFY_EMAILS = env.list("CONSULTATION_NOTIFY_EMAILS", default=[])
 # Staff emails: a temporary SMTP failure is retried after 1, 2, 4, 8... minutes (base, doubling, capped), and

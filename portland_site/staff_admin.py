@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
-from consultations.ratelimit import client_ip
+from portland_site.client import client_ip
 
 
 class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):

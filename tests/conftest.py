@@ -2,7 +2,8 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis, database_url_through
+from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis
+from tests.servers import database_url
 
 
 def clear_caches() -> None:
@@ -82,7 +83,7 @@ def site_through_proxy(database_proxy, transactional_db):
 
     def start(workers: int = 2) -> Gunicorn:
         site = Gunicorn(
-            environment={"DATABASE_URL": database_url_through(database_proxy, connection.settings_dict)},
+            environment={"DATABASE_URL": database_url(port=database_proxy.port)},
             workers=workers,
         )
         started.append(site)

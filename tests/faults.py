@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -188,12 +187,6 @@ class DatabaseProxy:
             for end in pair:
                 end.close()
             self._pairs.remove(pair)
-
-
-def database_url_through(proxy: DatabaseProxy, settings_dict: dict) -> str:
-    """A DATABASE_URL for the test database (`settings_dict`, the connection's), reached through `proxy`."""
-    password = f":{quote(settings_dict['PASSWORD'])}" if settings_dict["PASSWORD"] else ""
-    return f"postgres://{quote(settings_dict['USER'])}{password}@127.0.0.1:{proxy.port}/{settings_dict['NAME']}"
 
 
 @dataclass

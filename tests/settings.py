@@ -2,11 +2,48 @@
 
 import os
 
-os.environ.setdefault("DJANGO_DEBUG", "0")
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-9f2c1e7a4b6d8e0f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("SITE_URL", "https://www.example.org")
+# Every setting a test relies on, whatever the developer's shell says (a CONSULTATION_RATE_LIMIT_PER_HOUR exported
+# for trying the site out must not change what the tests see). Only where the tests run stays the shell's: DATABASE_URL,
+# REDIS_URL, CACHE_KEY_PREFIX. A process a test starts (a worker) inherits these and keeps the changes that test
+# made on top of them, so it does not pin again.
+PINNED = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "tests-only-9f2c1e7a4b6d8e0f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b",
+    "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "SITE_URL": "https://www.example.org",
+    "ADMIN_URL": "admin/",
+    "ADMIN_TWO_FACTOR": "1",
+    "EMAIL_URL": "consolemail://",
+    "EMAIL_TIMEOUT": "10",
+    "DATABASE_CONN_MAX_AGE": "60",
+    "DATABASE_CONNECT_TIMEOUT": "3",
+    "DATABASE_STATEMENT_TIMEOUT": "5",
+    "DEFAULT_FROM_EMAIL": "Portland Treatment Center <no-reply@localhost>",
+    "CLINIC_NAME": "Portland Treatment Center",
+    "CLINIC_PHONE": "(207) 555-0142",
+    "CLINIC_ADDRESS": "100 Example Street, Suite 200, Portland, ME 04101",
+    "CLINIC_HOURS": "Mon-Fri 08:00-17:00",
+    "CLINIC_TIME_ZONE": "America/New_York",
+    "CONTENT_REVIEWER": "Clinical team (placeholder reviewer)",
+    "CONSULTATION_RETENTION_DAYS": "365",
+    "CONSULTATION_SPAM_RETENTION_DAYS": "30",
+    "CONSULTATION_CALLBACK_BUSINESS_HOURS": "4",
+    "CONSULTATION_SLA_BUSINESS_HOURS": "4",
+    "CONSULTATION_RATE_LIMIT_PER_HOUR": "5",
+    "CONSULTATION_NOTIFY_EMAILS": "",
+    "TRUSTED_PROXY_IP_HEADER": "",
+    "NOTIFICATION_RETRY_BASE_SECONDS": "60",
+    "NOTIFICATION_RETRY_CAP_SECONDS": "3600",
+    "NOTIFICATION_MAX_ATTEMPTS": "30",
+    "NOTIFICATION_LEASE_SECONDS": "120",
+    "NOTIFICATION_SWEEP_SECONDS": "30",
+    "PAGE_CACHE_SECONDS": "600",
+    "LOG_LEVEL": "INFO",
+}
+if os.environ.get("PTC_TEST_SETTINGS") != "pinned":
+    os.environ.update(PINNED)
+    os.environ["PTC_TEST_SETTINGS"] = "pinned"
 # Keys of their own, shared with the processes the tests start, so runs sharing a Redis don't meet.
 os.environ.setdefault("CACHE_KEY_PREFIX", f"ptc-test-{os.getpid()}")
 

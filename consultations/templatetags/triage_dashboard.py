@@ -1,8 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from consultations.dashboard import triage_figures
-from consultations.services import notification_health
+from consultations.dashboard import notification_health, triage_figures
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.urls import reverse
 
-from tests.consultations.conftest import STAFF_PASSWORD, staff_member
+from tests.factories import STAFF_PASSWORD, staff_member
 from tests.portland_site.conftest import current_code
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

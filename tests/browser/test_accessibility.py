@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import SIZES, save_screenshot, sign_in, staff_with_authenticator
-from tests.consultations.conftest import FORM_URL, THANKS_URL, stored_request
+from tests.consultations.conftest import FORM_URL, THANKS_URL
+from tests.factories import stored_request
 from tests.pages.conftest import EDITORIAL_PAGES
 
 

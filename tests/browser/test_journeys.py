@@ -11,7 +11,8 @@ from consultations.forms import MIN_FILL_TIME
 from consultations.models import CallAttempt, ConsultationRequest, Status, StatusChange
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import record_requests, save_screenshot, sign_in, staff_with_authenticator, tab_to
-from tests.consultations.conftest import FORM_URL, stored_request
+from tests.consultations.conftest import FORM_URL
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,7 +125,7 @@ def test_staff_sign_in_with_two_factor_and_work_a_new_request(live_server, page,
     sign_in(page, live_server.url, intake, device)
 
     with page.expect_navigation():
-        page.locator("#content-main").get_by_role("link", name="Consultation requests").click()
+        page.locator("#content-main").get_by_role("link", name="Call-back requests").click()
     page.locator("#searchbar").fill(request.reference_display)
     with page.expect_navigation():
         page.keyboard.press("Enter")

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 from bs4 import BeautifulSoup
 
 from consultations.models import ConsultationRequest
-from tests.consultations.conftest import FORM_URL, valid_answers
+from tests.consultations.conftest import FORM_URL
+from tests.factories import valid_answers
 from tests.faults import fetch
 
 LIMIT = 5  # the default rate limit

@@ -4,7 +4,8 @@ import pytest
 
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest
-from tests.consultations.conftest import FORM_URL, opened_form_token, soup, valid_answers
+from tests.consultations.conftest import FORM_URL, soup
+from tests.factories import opened_form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
 

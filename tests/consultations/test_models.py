@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from consultations.models import CallTime, ConsultationRequest, Status
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 

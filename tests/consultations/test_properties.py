@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import FORM_URL, opened_form_token, valid_answers
+from tests.consultations.conftest import FORM_URL
+from tests.factories import opened_form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import redis
 from django.test import Client
 
 from consultations.models import ConsultationRequest
-from tests.consultations.conftest import FORM_URL, valid_answers
+from tests.consultations.conftest import FORM_URL
+from tests.factories import valid_answers
 
 pytestmark = pytest.mark.django_db
 LIMIT = 5  # the default

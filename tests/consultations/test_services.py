@@ -11,7 +11,7 @@ from consultations import services
 from consultations.models import ConsultationRequest, SpamReason, Status
 from consultations.services import change_status, expected_call_by, submit_request
 from portland_site.clinic import ClinicHours
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 CROCKFORD_REFERENCE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{8}$")

@@ -16,7 +16,8 @@ from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest, SpamReason, Status
 from consultations.views import SUBMITTED_COOKIE
 from portland_site.clinic import ClinicHours
-from tests.consultations.conftest import FORM_URL, THANKS_URL, opened_form_token, soup, valid_answers
+from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
+from tests.factories import opened_form_token, valid_answers
 
 pytestmark = pytest.mark.django_db
 GROUPED_REFERENCE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")

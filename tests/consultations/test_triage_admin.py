@@ -25,7 +25,8 @@ from consultations.models import (
 )
 from consultations.services import REFERENCE_ALPHABET, change_status, record_call_attempt
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import ADMIN, staff_member, stored_request
+from tests.consultations.conftest import ADMIN, soup
+from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 AUDIT = "/admin/consultations/auditentry/"
@@ -461,3 +462,12 @@ def test_the_dashboard_has_no_warning_when_emails_have_a_recipient(intake_client
     page = BeautifulSoup(intake_client.get("/admin/").content, "html.parser")
     assert page.select_one(".triage-figures")
     assert page.select_one(".triage-warnings") is None
+
+
+def test_staff_see_one_name_for_a_request_call_back_request(intake_client):
+    stored_request()
+    text = soup(intake_client.get(ADMIN)).get_text(" ")
+    assert "Select call-back request to change" in text
+    assert "onsultation request" not in text
+    index = soup(intake_client.get("/admin/")).get_text(" ")
+    assert "Call-back requests" in index and "onsultation request" not in index

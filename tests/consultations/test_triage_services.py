@@ -26,7 +26,7 @@ from consultations.services import (
     record_call_attempt,
 )
 from portland_site.clinic import ClinicHours
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")

@@ -3,12 +3,14 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-PASSWORD = "correct horse battery staple"
+from tests.factories import STAFF_PASSWORD, staff_member
+
+PASSWORD = STAFF_PASSWORD
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user("alice", password=PASSWORD, is_staff=True, is_superuser=True)
+def staff_user(db):
+    return staff_member("alice", is_superuser=True)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portland_site.clinic import ClinicHours, by_when, phone_in_e164
+from portland_site.clinic import ClinicHours, by_when
 
 
 def test_hours_parse_and_read_in_words():
@@ -116,8 +116,3 @@ def test_subtracting_business_hours_undoes_adding_them(end, start):
     assert WEEKDAYS_9_TO_5.subtract_business_hours(end, FOUR_HOURS) == start
     assert WEEKDAYS_9_TO_5.add_business_hours(start, FOUR_HOURS) <= end
     assert WEEKDAYS_9_TO_5.add_business_hours(start + timedelta(minutes=1), FOUR_HOURS) > end
-
-
-@pytest.mark.parametrize("written", ["(207) 555-0142", "207-555-0142", "+1 207 555 0142"])
-def test_the_clinic_phone_is_linked_in_e164_however_it_is_written(written):
-    assert phone_in_e164(written) == "+12075550142"

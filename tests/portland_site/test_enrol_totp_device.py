@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import staff_member
+
 
 def enrol(*args) -> tuple[str, str]:
     out, err = StringIO(), StringIO()
@@ -54,8 +56,8 @@ def test_unknown_username(db):
         enrol("nobody")
 
 
-def test_warns_when_the_user_is_not_staff(django_user_model):
-    django_user_model.objects.create_user("carol", password="a long enough password")
+def test_warns_when_the_user_is_not_staff(db):
+    staff_member("carol", is_staff=False)
     _, err = enrol("carol")
     assert "carol is not staff" in err
 
@@ -69,17 +71,19 @@ def test_on_a_terminal_it_also_draws_the_link_as_a_qr_code(staff_user):
     out = Terminal()
     call_command("enrol_totp_device", "alice", stdout=out)
     link = TOTPDevice.objects.get(user=staff_user).config_url
-    drawn = [line for line in out.getvalue().splitlines() if line.startswith("\x1b[")]
-    # Read the modules back from the colours: foreground (upper module) and background (lower module).
+    # White blocks on a black background, set by colour codes: each character is two modules, the upper and
+    # the lower one, and a module is dark where the block leaves the background showing.
+    light = {"\u2588": (True, True), "\u2580": (True, False), "\u2584": (False, True), "\xa0": (False, False)}
+    drawn = [re.sub(r"\x1b\[[\d;]*m", "", line) for line in out.getvalue().splitlines() if line.startswith("\x1b[")]
     modules = []
     for line in drawn:
-        cells = re.findall(r"\x1b\[(\d+);(\d+)m\u2580", line)
-        modules += [[fg == "30" for fg, _ in cells], [bg == "40" for _, bg in cells]]
+        modules += [[not light[cell][0] for cell in line], [not light[cell][1] for cell in line]]
     code = qrcode.QRCode(border=4)
     code.add_data(link)
     expected = code.get_matrix()
-    # QR codes have an odd number of rows: a light row pads the last line.
-    assert modules == [*expected, [False] * len(expected[0])]
+    # QR codes have an odd number of rows: the last line's lower half is padding.
+    assert modules[: len(expected)] == expected
+    assert len(modules) == len(expected) + 1
 
 
 def test_piped_output_has_no_qr_code(staff_user):

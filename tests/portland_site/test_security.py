@@ -3,11 +3,15 @@ from bs4 import BeautifulSoup
 from django.conf import settings
 from django.test import Client, override_settings
 
-from tests.observatory import parse_csp, score
 from tests.pages.conftest import EDITORIAL_PAGES
 
 ADMIN_LOGIN = f"/{settings.ADMIN_URL}login/"
 PUBLIC_PATHS = [page.url for page in EDITORIAL_PAGES] + ["/no-such-page/"]
+
+
+def parse_csp(header: str) -> dict[str, list[str]]:
+    directives = (part.split() for part in header.split(";") if part.strip())
+    return {name.lower(): values for name, *values in directives}
 
 
 @pytest.fixture
@@ -18,14 +22,6 @@ def https(client):
         return client.get(path, secure=True, **extra)
 
     return get
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("path", PUBLIC_PATHS + [ADMIN_LOGIN])
-def test_observatory_score_is_a_plus(https, path):
-    response = https(path)
-    total, results = score(response)
-    assert total >= 100, (total, results)
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import STAFF_PASSWORD, staff_member
 from tests.portland_site.conftest import current_code
 
 
@@ -63,9 +64,9 @@ def test_account_without_an_authenticator_is_told_what_to_do(sign_in, staff_user
     assert "no authenticator app set up yet" in errors(response)
 
 
-def test_unconfirmed_or_other_users_devices_do_not_count(sign_in, staff_user, django_user_model):
+def test_unconfirmed_or_other_users_devices_do_not_count(sign_in, staff_user):
     TOTPDevice.objects.create(user=staff_user, name="half set up", confirmed=False)
-    bob = django_user_model.objects.create_user("bob", password="another long password", is_staff=True)
+    bob = staff_member("bob")
     bobs = TOTPDevice.objects.create(user=bob, name="Bob's phone", confirmed=True)
     response = sign_in(code=current_code(bobs), otp_device=bobs.persistent_id)
     assert response.status_code == 200
@@ -84,7 +85,7 @@ def test_staff_with_two_authenticators_choose_one(client, staff_user, sign_in):
         reverse("admin:login"),
         {
             "username": "alice",
-            "password": "correct horse battery staple",
+            "password": STAFF_PASSWORD,
             "otp_device": phone.persistent_id,
             "otp_token": current_code(phone),
         },

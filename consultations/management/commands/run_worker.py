@@ -5,9 +5,9 @@ import threading
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
-from django_tasks_db.management.commands import db_worker
 
-from consultations.services import sweep_notifications
+from consultations.outbox import sweep_notifications
+from consultations.task_queue import WorkerCommand
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ def _sweep_until(stop: threading.Event) -> None:
         connections.close_all()
 
 
-class Command(db_worker.Command):
+class Command(WorkerCommand):
     help = (
         "Run a task worker (as db_worker does) and, every NOTIFICATION_SWEEP_SECONDS, queue staff emails that are "
         "due again or were abandoned by a killed worker. Stops after the current task on SIGTERM or Ctrl-C."

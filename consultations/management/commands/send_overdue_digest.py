@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from consultations.services import overdue_requests, record_overdue_digests
+from consultations.outbox import overdue_requests, record_overdue_digests
 
 
 class Command(BaseCommand):

@@ -10,10 +10,7 @@ from unittest import mock
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.contrib.auth.models import Group, User
 from django_tasks_db.management.commands import db_worker
-
-from consultations.services import INTAKE_STAFF_GROUP
 
 
 class SMTPServer:
@@ -70,13 +67,6 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 2
     yield server
     server.stop()
-
-
-def intake_staff(username: str, email: str, *, is_active: bool = True) -> User:
-    user = User.objects.create_user(username, email=email, is_staff=True, is_active=is_active)
-    # The group comes from the triage branch's data migration; tests make sure it is there.
-    user.groups.add(Group.objects.get_or_create(name=INTAKE_STAFF_GROUP)[0])
-    return user
 
 
 def run_queued_tasks() -> None:

@@ -1,20 +1,16 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import stored_request
+from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 NOTIFICATIONS = "/admin/consultations/staffnotification/"
 
 
 def staff_client(client, *permissions: str):
-    user = get_user_model().objects.create_user("staff", "staff@example.org", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=permissions))
-    return sign_in_staff(client, user)
+    return sign_in_staff(client, staff_member("staff", permissions=permissions))
 
 
 @pytest.fixture

@@ -10,17 +10,18 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations import emails
+from consultations.dashboard import notification_health
 from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification
-from consultations.services import (
+from consultations.outbox import (
+    INTAKE_STAFF_GROUP,
     deliver_notification,
-    notification_health,
     notification_recipients,
     resend_notification,
     retry_delay,
     sweep_notifications,
 )
-from tests.consultations.conftest import stored_request
-from tests.consultations.notifications.conftest import everything_in, intake_staff, run_queued_tasks
+from tests.consultations.notifications.conftest import everything_in, run_queued_tasks
+from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +63,10 @@ def pending_notification() -> StaffNotification:
 
 
 def test_recipients_are_active_intake_staff_with_an_email_and_the_setting_each_once(settings):
-    intake_staff("ann", "ann@example.org")
-    intake_staff("bob", "")
-    intake_staff("cat", "cat@example.org", is_active=False)
-    intake_staff("dan", "Dan@example.org")
+    staff_member("ann", INTAKE_STAFF_GROUP, email="ann@example.org")
+    staff_member("bob", INTAKE_STAFF_GROUP, email="")
+    staff_member("cat", INTAKE_STAFF_GROUP, email="cat@example.org", is_active=False)
+    staff_member("dan", INTAKE_STAFF_GROUP, email="Dan@example.org")
     settings.CONSULTATION_NOTIFY_EMAILS = ["intake@example.org", " dan@example.org", "ANN@example.org"]
     assert notification_recipients() == ["ann@example.org", "Dan@example.org", "intake@example.org"]
 
@@ -74,8 +75,8 @@ def test_a_request_sends_one_email_per_recipient_with_the_link_and_nothing_the_p
     smtp_server, settings, caplog, django_capture_on_commit_callbacks
 ):
     caplog.set_level(logging.DEBUG)
-    intake_staff("ann", "ann@example.org")
-    intake_staff("ben", "ben@example.org")
+    staff_member("ann", INTAKE_STAFF_GROUP, email="ann@example.org")
+    staff_member("ben", INTAKE_STAFF_GROUP, email="ben@example.org")
     settings.CONSULTATION_NOTIFY_EMAILS = ["intake@example.org"]
     with django_capture_on_commit_callbacks(execute=True):
         request = stored_request(**PERSONAL)
@@ -144,7 +145,7 @@ def test_a_rolled_back_transaction_sends_nothing(smtp_server, one_recipient):
 
 def test_no_recipient_is_a_warning_and_a_problem_on_the_dashboard(settings, caplog):
     settings.CONSULTATION_NOTIFY_EMAILS = []
-    intake_staff("ann", "")
+    staff_member("ann", INTAKE_STAFF_GROUP, email="")
     with caplog.at_level(logging.WARNING):
         stored_request(**PERSONAL)
     assert not StaffNotification.objects.exists()
@@ -283,7 +284,7 @@ def test_the_sweeper_recovers_from_a_worker_killed_mid_send(smtp_server, one_rec
     assert sweep_notifications(now=later) == {"abandoned": 0, "stalled tasks": 1, "queued again": 1}
     task.refresh_from_db()
     assert task.status == TaskResultStatus.FAILED
-    assert task.exception_class_path == "consultations.tasks.WorkerLost"
+    assert task.exception_class_path == "consultations.task_queue.WorkerLost"
     assert deliver_notification(notification_id=notification.pk, now=later) == "sent"
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == (NotificationStatus.SENT, 2)

@@ -5,9 +5,10 @@ import pytest
 from django.core.management import call_command
 
 from consultations.models import NotificationKind, StaffNotification, Status
-from consultations.services import change_status, deliver_notification, overdue_requests, record_overdue_digests
-from tests.consultations.conftest import stored_request
-from tests.consultations.notifications.conftest import everything_in, intake_staff
+from consultations.outbox import INTAKE_STAFF_GROUP, deliver_notification, overdue_requests, record_overdue_digests
+from consultations.services import change_status
+from tests.consultations.notifications.conftest import everything_in
+from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 CLINIC = ZoneInfo("America/New_York")
@@ -41,7 +42,7 @@ def test_overdue_means_still_new_after_the_business_hours_allowed(requests_of_mo
 
 def test_the_digest_lists_references_and_links_only_to_each_recipient(requests_of_monday, settings, smtp_server):
     morning, afternoon = requests_of_monday
-    intake_staff("ann", "ann@example.org")
+    staff_member("ann", INTAKE_STAFF_GROUP, email="ann@example.org")
     settings.CONSULTATION_NOTIFY_EMAILS = ["intake@example.org"]
     now = clinic_time(24, 8, 30)
     digests = record_overdue_digests(now=now)
@@ -58,7 +59,7 @@ def test_the_digest_lists_references_and_links_only_to_each_recipient(requests_o
         assert "1 call-back request is still new after 4 hours of opening time" in text
         assert morning.reference_display in text and afternoon.reference_display not in text
         assert f"https://www.example.org/admin/consultations/consultationrequest/{morning.pk}/change/" in text
-        assert "https://www.example.org/admin/consultations/consultationrequest/?status__exact=new" in text
+        assert "https://www.example.org/admin/consultations/consultationrequest/?overdue=yes" in text
         everything = everything_in(message)
         for name in ("Gwendolyn", "Ignatius", "Hortense", "555-011", "2075550"):
             assert name not in everything

@@ -7,7 +7,6 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -15,21 +14,13 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
-from tests.consultations.conftest import stored_request
+from tests.factories import stored_request
+from tests.servers import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 ON_POSTGRESQL = connection.vendor == "postgresql"
-
-
-def database_url() -> str:
-    """The test database (pytest-django's test_<name> on PostgreSQL, a file on SQLite) as a DATABASE_URL."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{quote(db['USER'])}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -103,7 +94,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     ]
     killed_task = DBTaskResult.objects.get(worker_ids=["first"])
     assert killed_task.status == TaskResultStatus.FAILED
-    assert killed_task.exception_class_path == "consultations.tasks.WorkerLost"
+    assert killed_task.exception_class_path == "consultations.task_queue.WorkerLost"
 
 
 @pytest.mark.skipif(not ON_POSTGRESQL, reason="two workers at once need PostgreSQL: set DATABASE_URL (CI does)")

@@ -9,23 +9,6 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-def terminal_qr_code(data: str) -> str:
-    """A QR code drawn with ANSI colours: black on white whatever the terminal's theme, so phones can scan it."""
-    code = qrcode.QRCode(border=4)
-    code.add_data(data)
-    rows = code.get_matrix()  # True: a dark module
-    if len(rows) % 2:
-        rows.append([False] * len(rows[0]))
-    lines = []
-    for upper, lower in zip(rows[::2], rows[1::2], strict=True):
-        # Each "\u2580" (upper half block) shows two modules: the upper one in front, the lower one behind.
-        cells = (
-            f"\x1b[{30 if top else 97};{40 if bottom else 107}m\u2580" for top, bottom in zip(upper, lower, strict=True)
-        )
-        lines.append("".join(cells) + "\x1b[0m")
-    return "\n".join(lines)
-
-
 class Command(BaseCommand):
     help = (
         "Create an authenticator-app device for a staff member and print the otpauth:// link and secret to add "
@@ -56,7 +39,10 @@ class Command(BaseCommand):
             f"{'scan this QR code, ' if on_terminal else ''}add the link or type in the key below."
         )
         if on_terminal:
-            self.stdout.write(terminal_qr_code(device.config_url))
+            code = qrcode.QRCode(border=4)
+            code.add_data(device.config_url)
+            # tty: white and black set by colour codes, so phones can scan it whatever the terminal's theme.
+            code.print_ascii(out=self.stdout._out, tty=True)
         self.stdout.write(
             f"  Link: {device.config_url}\n"
             f"  Key:  {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}"

@@ -1,0 +1,31 @@
+"""Helpers for tests that start real processes (gunicorn, workers) against the test database."""
+
+import socket
+import time
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+
+def database_url(*, port: int | None = None) -> str:
+    """The test database (pytest-django's test_<name> on PostgreSQL, a file on SQLite) as a DATABASE_URL; with
+    `port`, PostgreSQL reached on that loopback port instead (a fault-injecting proxy's)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    host, port = ("127.0.0.1", port) if port else (db["HOST"] or "127.0.0.1", db["PORT"] or 5432)
+    return f"postgres://{quote(db['USER'])}{password}@{host}:{port}/{db['NAME']}"
+
+
+def wait_for_port(port: int, *, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not listen on port {port} within {timeout} s")
+            time.sleep(0.1)
