@@ -171,7 +171,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portland Treatment Center <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # for each reply of the SMTP server
+# For a whole send, connecting to QUIT (portland_site/mail.py): a server answering each step just inside
+# EMAIL_TIMEOUT can't stretch a send past a worker's lease on it.
+EMAIL_SEND_TIMEOUT = env.float("EMAIL_SEND_TIMEOUT", default=30)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821 (set by env.email_url above)
+    EMAIL_BACKEND = "portland_site.mail.EmailBackend"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,6 +222,13 @@ NOTIFICATION_RETRY_CAP_SECONDS = env.int("NOTIFICATION_RETRY_CAP_SECONDS", defau
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=30)
 # How long a worker may take to send one email before another worker may take it over (a killed worker).
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
+if NOTIFICATION_LEASE_SECONDS < 2 * EMAIL_SEND_TIMEOUT:
+    # Shorter, and a second worker could take over an email the first is still sending: it would arrive twice.
+    _refuse(
+        "NOTIFICATION_LEASE_SECONDS",
+        f"({NOTIFICATION_LEASE_SECONDS} s) must be at least twice EMAIL_SEND_TIMEOUT ({EMAIL_SEND_TIMEOUT:g} s), so "
+        "that a worker always finishes a send, and records it, before another worker may take the email over",
+    )
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
 

@@ -16,6 +16,7 @@ PINNED = {
     "ADMIN_TWO_FACTOR": "1",
     "EMAIL_URL": "consolemail://",
     "EMAIL_TIMEOUT": "10",
+    "EMAIL_SEND_TIMEOUT": "30",
     "DATABASE_CONN_MAX_AGE": "60",
     "DATABASE_CONNECT_TIMEOUT": "3",
     "DATABASE_STATEMENT_TIMEOUT": "5",

@@ -54,6 +54,11 @@ def test_production_settings_start():
         ("CLINIC_PHONE", "call us", "CLINIC_PHONE is not valid"),
         ("CLINIC_PHONE", "12", "CLINIC_PHONE is not valid"),
         ("ADMIN_TWO_FACTOR", "0", "ADMIN_TWO_FACTOR is off and DJANGO_DEBUG is off"),
+        (
+            "NOTIFICATION_LEASE_SECONDS",
+            "59",
+            "NOTIFICATION_LEASE_SECONDS (59 s) must be at least twice EMAIL_SEND_TIMEOUT",
+        ),
     ],
 )
 def test_insecure_production_configuration_stops_start_up(variable, value, message):

@@ -33,8 +33,9 @@ def start_worker(smtp_server):
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url(),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-            "EMAIL_TIMEOUT": "30",  # longer than any test waits: only a kill ends the hung send
-            "NOTIFICATION_LEASE_SECONDS": "2",
+            "EMAIL_TIMEOUT": "30",  # for each reply: longer than any test waits
+            "EMAIL_SEND_TIMEOUT": "3",  # for the whole send: the test kills a hung worker well before this
+            "NOTIFICATION_LEASE_SECONDS": "6",  # as short as start-up allows: twice EMAIL_SEND_TIMEOUT
             "NOTIFICATION_SWEEP_SECONDS": "0.5",
         }
         worker = subprocess.Popen(
