@@ -34,8 +34,8 @@ def start_worker(smtp_server):
             "DATABASE_URL": database_url(),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
             "EMAIL_TIMEOUT": "30",  # for each reply: longer than any test waits
-            "EMAIL_SEND_TIMEOUT": "3",  # for the whole send: the test kills a hung worker well before this
-            "NOTIFICATION_LEASE_SECONDS": "6",  # as short as start-up allows: twice EMAIL_SEND_TIMEOUT
+            "EMAIL_SEND_TIMEOUT": "10",  # for the whole send: the test kills a hung worker well before this
+            "NOTIFICATION_LEASE_SECONDS": "20",  # as short as start-up allows: twice EMAIL_SEND_TIMEOUT
             "NOTIFICATION_SWEEP_SECONDS": "0.5",
         }
         worker = subprocess.Popen(
@@ -83,7 +83,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     second = start_worker("second")
     wait_for(
         lambda: StaffNotification.objects.filter(status=NotificationStatus.SENT).exists(),
-        timeout=20,
+        timeout=60,
         what="the second worker to send the email",
     )
     assert stop(second) == 0  # SIGTERM: a graceful stop
