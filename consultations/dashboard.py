@@ -12,6 +12,8 @@ from consultations.outbox import INTAKE_STAFF_GROUP, due_notifications, notifica
 
 # A notification due this long ago and still not sent means no worker is running.
 _WORKER_SILENT_AFTER = timedelta(minutes=10)
+# Emails waiting after a failed attempt, and none sent for this long: sending is failing, not one email.
+_MAIL_SILENT_AFTER = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,9 @@ class NotificationHealth:
     failed: int
     # Due for a while and not sent: no worker seems to be running.
     waiting: int
+    # Waiting to be tried again after a failed attempt, while none was sent lately: mail is not going out.
+    retrying: int = 0
+    last_error: str = ""
 
     @property
     def problems(self) -> list[str]:
@@ -74,16 +79,33 @@ class NotificationHealth:
             )
         if self.failed:
             problems.append(f"{self.failed} staff email(s) failed; see Staff notifications.")
+        if self.retrying:
+            problems.append(
+                f"Staff emails are not going out: the last attempts failed ({self.last_error}) and none was sent in "
+                f"the last {_MAIL_SILENT_AFTER.seconds // 60} minutes. {self.retrying} email(s) are waiting and will "
+                "be tried again. New call-back requests are still stored: check the queue for new ones."
+            )
         if self.waiting:
             problems.append(f"{self.waiting} staff email(s) are waiting to be sent: is the worker running?")
         return problems
 
 
 def notification_health(*, now: datetime | None = None) -> NotificationHealth:
-    """What the admin dashboard should warn about: no recipients, failed emails, emails no worker picks up."""
+    """What the admin dashboard should warn about: no recipients, failed emails, sends failing now, emails no
+    worker picks up."""
     now = now or timezone.now()
+    retrying = StaffNotification.objects.filter(status=NotificationStatus.PENDING, attempts__gt=0)
+    sent_lately = StaffNotification.objects.filter(
+        status=NotificationStatus.SENT, sent_at__gte=now - _MAIL_SILENT_AFTER
+    ).exists()
+    mail_failing = not sent_lately and retrying.exists()
     return NotificationHealth(
         recipients=len(notification_recipients()),
         failed=StaffNotification.objects.filter(status=NotificationStatus.FAILED).count(),
         waiting=due_notifications(now=now - _WORKER_SILENT_AFTER).count(),
+        retrying=retrying.count() if mail_failing else 0,
+        # The errors speak of our mail server and staff addresses only (emails.describe_failure).
+        last_error=retrying.order_by("-next_attempt_at").values_list("last_error", flat=True).first()
+        if mail_failing
+        else "",
     )

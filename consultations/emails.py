@@ -2,11 +2,13 @@
 
 import smtplib
 from datetime import datetime
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
 from portland_site.clinic_time import in_clinic_time
@@ -42,6 +44,15 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
     }
 
 
+def message_id(notification: StaffNotification) -> str:
+    """The same for every attempt at one notification: when a copy arrives twice (the server took the message
+    but its answer was lost, or the worker was killed before recording it), mail systems can drop the second.
+    A keyed hash, so the ID neither counts the clinic's emails nor repeats across installations."""
+    digest = salted_hmac("consultations.message-id", str(notification.pk), algorithm="sha256").hexdigest()[:32]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<staff-notification.{digest}@{domain}>"
+
+
 def send_notification(*, notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime) -> None:
     """Send one staff email (a digest lists `overdue`); raises smtplib's errors or OSError on failure."""
     template = f"consultations/email/{notification.kind}"
@@ -51,6 +62,7 @@ def send_notification(*, notification: StaffNotification, overdue: list[Consulta
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
         to=[notification.recipient],
+        headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     message.send()

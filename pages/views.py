@@ -1,6 +1,8 @@
+import sys
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +18,7 @@ from pages.facts import current_facts
 from pages.medications import MEDICATIONS_BY_SLUG
 from pages.models import PhotoVariant
 from pages.registry import Page
+from portland_site.database import UNAVAILABLE, answer_within
 
 
 def _page_review(page: Page):
@@ -34,6 +37,12 @@ class EditorialPageView(TemplateView):
         return super().get_context_data(page=self.page, page_review=_page_review(self.page), **kwargs)
 
 
+# /healthz answers within this many seconds, even when the database hangs (load balancers give up soon).
+HEALTHZ_DATABASE_SECONDS = 2
+# A database outage is usually over in a minute; clients may try again after this many seconds.
+RETRY_AFTER_SECONDS = 60
+
+
 class MedicationView(TemplateView):
     template_name = "pages/medication.html"
 
@@ -50,14 +59,26 @@ def favicon(request):
     return redirect(static("img/favicon.ico"), permanent=True)
 
 
+def _shared_cache_answers() -> bool:
+    try:
+        cache.get("healthz")
+    except Exception:  # whatever the cache's client raises
+        return False
+    return True
+
+
 @never_cache
 def healthz(request):
-    """200 when the database answers, 503 otherwise; says nothing more."""
+    """200 when the database answers (its body "degraded" while the shared cache does not), 503 otherwise; says
+    nothing more. A load balancer should keep a host whose shared cache is down: every host shares it, and the
+    site works without it."""
     try:
-        with connection.cursor() as cursor:
+        with answer_within(HEALTHZ_DATABASE_SECONDS), connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return HttpResponse("unavailable\n", status=503, content_type="text/plain")
+    if not _shared_cache_answers():
+        return HttpResponse("degraded\n", content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 
@@ -75,7 +96,17 @@ def _plain_error_page(template_name: str, status: int, request) -> HttpResponse:
     return HttpResponse(loader.get_template(template_name).render(site(request)), status=status)
 
 
+def database_unavailable(request) -> HttpResponse:
+    """The 503 page: the database did not answer (away, cut off or too slow); with the phone, and no blame."""
+    response = _plain_error_page("503.html", 503, request)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    # Django calls this while handling the exception, so it can tell an outage from a bug.
+    if isinstance(sys.exception(), UNAVAILABLE):
+        return database_unavailable(request)
     return _plain_error_page("500.html", 500, request)
 
 

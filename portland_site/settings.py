@@ -131,6 +131,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# How long a request waits for PostgreSQL, in seconds: to connect (and set the session up), and for a statement,
+# which the server cancels after DATABASE_STATEMENT_TIMEOUT (0: no limit, e.g. for a long migration). The site
+# gives up one second later still, for a server that can't even do that (see portland_site/database).
+DATABASE_CONNECT_TIMEOUT = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+DATABASE_STATEMENT_TIMEOUT = env.int("DATABASE_STATEMENT_TIMEOUT", default=5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "portland_site.database"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}".strip()
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
@@ -149,6 +161,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copy of the editorial pages, in front of the shared cache (see pages/caching.py).
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+# Each process's own call-back counters, used only while the shared cache is down (consultations/ratelimit.py).
+CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 
 # Task queue: django-tasks with its database backend; the queue lives in our own database.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
@@ -158,7 +172,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portland Treatment Center <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # for each reply of the SMTP server
+# For a whole send, connecting to QUIT (portland_site/mail.py): a server answering each step just inside
+# EMAIL_TIMEOUT can't stretch a send past a worker's lease on it.
+EMAIL_SEND_TIMEOUT = env.float("EMAIL_SEND_TIMEOUT", default=30)
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821 (set by env.email_url above)
+    EMAIL_BACKEND = "portland_site.mail.EmailBackend"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,6 +217,13 @@ NOTIFICATION_RETRY_CAP_SECONDS = env.int("NOTIFICATION_RETRY_CAP_SECONDS", defau
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=30)
 # How long a worker may take to send one email before another worker may take it over (a killed worker).
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=120)
+if NOTIFICATION_LEASE_SECONDS < 2 * EMAIL_SEND_TIMEOUT:
+    # Shorter, and a second worker could take over an email the first is still sending: it would arrive twice.
+    _refuse(
+        "NOTIFICATION_LEASE_SECONDS",
+        f"({NOTIFICATION_LEASE_SECONDS} s) must be at least twice EMAIL_SEND_TIMEOUT ({EMAIL_SEND_TIMEOUT:g} s), so "
+        "that a worker always finishes a send, and records it, before another worker may take the email over",
+    )
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
 # Visit counts wait in Redis (or a process's memory) and are added to the daily tables at most this often.

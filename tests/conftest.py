@@ -1,5 +1,9 @@
 import pytest
 from django.core.cache import caches
+from django.db import connection
+
+from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis
+from tests.servers import database_url
 
 
 def clear_caches() -> None:
@@ -75,3 +79,52 @@ def facts_cached(clinic_facts):
     from pages.facts import current_facts
 
     current_facts()
+
+
+def private_redis(settings):
+    """This test's own redis-server as the shared cache (the machine's stays untouched); `stop()` it mid-test."""
+    redis = PrivateRedis()
+    redis.start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis.url,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        },
+    }
+    yield redis
+    redis.close()
+
+
+@pytest.fixture
+def database_proxy():
+    """A proxy in front of the test database that can `refuse()` or `freeze()`; needs PostgreSQL."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL behind the fault-injecting proxy: set DATABASE_URL (CI does)")
+    proxy = DatabaseProxy(
+        (connection.settings_dict["HOST"] or "127.0.0.1", int(connection.settings_dict["PORT"] or 5432))
+    )
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def site_through_proxy(database_proxy, transactional_db):
+    """Start gunicorn (`start(workers=2)`) whose database is the test database reached through the proxy."""
+    started: list[Gunicorn] = []
+
+    def start(workers: int = 2) -> Gunicorn:
+        site = Gunicorn(
+            environment={"DATABASE_URL": database_url(port=database_proxy.port)},
+            workers=workers,
+        )
+        started.append(site)
+        site.start()
+        return site
+
+    yield start
+    database_proxy.restore()  # so that gunicorn's workers can finish what they hold
+    for site in started:
+        site.stop()

@@ -57,6 +57,11 @@ def test_production_settings_start():
         ("DJANGO_ALLOWED_HOSTS", None, "DJANGO_ALLOWED_HOSTS is empty"),
         ("DJANGO_ALLOWED_HOSTS", "", "DJANGO_ALLOWED_HOSTS is empty"),
         ("ADMIN_TWO_FACTOR", "0", "ADMIN_TWO_FACTOR is off and DJANGO_DEBUG is off"),
+        (
+            "NOTIFICATION_LEASE_SECONDS",
+            "59",
+            "NOTIFICATION_LEASE_SECONDS (59 s) must be at least twice EMAIL_SEND_TIMEOUT",
+        ),
     ],
 )
 def test_insecure_production_configuration_stops_start_up(variable, value, message):
@@ -140,3 +145,13 @@ def test_check_deploy_accepts_a_bind_and_header_that_agree(host, header, only_wa
         PROXY_IS_ONLY_WAY_IN=only_way_in,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_gets_connect_and_statement_timeouts_from_the_environment():
+    show = ["-c", "import django; django.setup(); from django.conf import settings; print(settings.DATABASES)"]
+    url = "postgres://ptc@db.internal:5432/ptc"
+    default = run_django(show, DATABASE_URL=url).stdout
+    assert "'ENGINE': 'portland_site.database'" in default
+    assert "'connect_timeout': 3" in default and "'options': '-c statement_timeout=5000'" in default
+    chosen = run_django(show, DATABASE_URL=url, DATABASE_CONNECT_TIMEOUT="2", DATABASE_STATEMENT_TIMEOUT="0").stdout
+    assert "'connect_timeout': 2" in chosen and "'options': '-c statement_timeout=0'" in chosen

@@ -14,7 +14,8 @@ from django_tasks_db.management.commands import db_worker
 
 
 class SMTPServer:
-    """Accepts mail, or refuses connections (`stop`), or answers 4xx / 5xx, or hangs on DATA, on demand."""
+    """Accepts mail, or refuses connections (`stop`), or answers 4xx / 5xx, or hangs on DATA, or answers each
+    command `reply_delay` seconds late, or takes a message and then answers `reply_after_next_data`, on demand."""
 
     HANG_SECONDS = 60
 
@@ -23,6 +24,8 @@ class SMTPServer:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.reply_to_rcpt = "250 OK"
+        self.reply_delay = 0.0
+        self.reply_after_next_data = ""
         self.hang_next_data = False
         self.hanging = threading.Event()
         self.received: list[EmailMessage] = []
@@ -37,12 +40,29 @@ class SMTPServer:
             self._controller.stop()
             self._controller = None
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+    async def _late(self) -> None:
+        if self.reply_delay:
+            await asyncio.sleep(self.reply_delay)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 (aiosmtpd's names)
+        await self._late()
+        session.host_name = hostname
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
+        await self._late()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        await self._late()
         if self.reply_to_rcpt.startswith("250"):
             envelope.rcpt_tos.append(address)
         return self.reply_to_rcpt
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        await self._late()
         if self.hang_next_data:
             # The client has sent its message and waits for our answer: a worker killed now was killed mid-send.
             self.hang_next_data = False
@@ -52,6 +72,10 @@ class SMTPServer:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.received.append(message)
+        if self.reply_after_next_data:
+            # The whole message arrived, yet the client is told it did not: it will send it again.
+            reply, self.reply_after_next_data = self.reply_after_next_data, ""
+            return reply
         return "250 Message accepted"
 
 
@@ -59,7 +83,7 @@ class SMTPServer:
 def smtp_server(settings):
     server = SMTPServer()
     server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "portland_site.mail.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
+from consultations.outbox import deliver_notification
 from tests.conftest import sign_in_staff
 from tests.factories import staff_member, stored_request
 
@@ -58,3 +62,36 @@ def test_the_request_page_shows_its_emails(admin_client, failed_notification):
     content = admin_client.get(f"/admin/consultations/consultationrequest/{request.pk}/change/").content.decode()
     assert "staff emails about this request" in content.lower()
     assert "550 5.1.1 unknown" in content
+
+
+def test_the_dashboard_says_mail_is_down_as_soon_as_sends_fail_and_stops_once_one_goes_out(
+    admin_client, smtp_server, settings
+):
+    settings.CONSULTATION_NOTIFY_EMAILS = ["intake@example.org"]
+    # One email went out earlier: the warning is about now, not about the past.
+    stored_request(phone="+12075550101")
+    deliver_notification(notification_id=StaffNotification.objects.get().pk)
+    assert "Staff emails are not going out" not in admin_client.get("/admin/").content.decode()
+
+    smtp_server.reply_to_rcpt = "451 4.3.0 Mail server busy"
+    stored_request(phone="+12075550102")
+    waiting = StaffNotification.objects.get(status=NotificationStatus.PENDING)
+    deliver_notification(notification_id=waiting.pk)
+    # Its first attempt failed, but one was sent less than five minutes ago: one hiccup is not an outage.
+    assert "Staff emails are not going out" not in admin_client.get("/admin/").content.decode()
+
+    StaffNotification.objects.filter(status=NotificationStatus.SENT).update(
+        sent_at=timezone.now() - timedelta(minutes=6)
+    )
+    smtp_server.stop()  # now it refuses connections too
+    waiting.refresh_from_db()
+    deliver_notification(notification_id=waiting.pk, now=waiting.next_attempt_at)
+    dashboard = admin_client.get("/admin/").content.decode()
+    assert "Staff emails are not going out: the last attempts failed (ConnectionRefusedError" in dashboard
+    assert "1 email(s) are waiting and will be tried again" in dashboard
+
+    smtp_server.start()
+    smtp_server.reply_to_rcpt = "250 OK"
+    waiting.refresh_from_db()
+    deliver_notification(notification_id=waiting.pk, now=waiting.next_attempt_at)
+    assert "Staff emails are not going out" not in admin_client.get("/admin/").content.decode()

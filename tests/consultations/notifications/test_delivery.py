@@ -309,3 +309,21 @@ def test_health_counts_emails_no_worker_picked_up(one_recipient):
     health = notification_health(now=notification.next_attempt_at + timedelta(minutes=11))
     assert health.waiting == 1
     assert any("worker" in problem for problem in health.problems)
+
+
+def test_every_attempt_at_one_email_has_the_same_message_id_and_other_emails_another(smtp_server, one_recipient):
+    notification = pending_notification()
+    smtp_server.reply_after_next_data = "451 4.3.0 Try again later"  # it took the message, but says it did not
+    deliver_notification(notification_id=notification.pk)
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == (NotificationStatus.PENDING, 1)
+    deliver_notification(notification_id=notification.pk, now=notification.next_attempt_at)
+    assert StaffNotification.objects.get().status == NotificationStatus.SENT
+
+    first, again = (message["Message-ID"] for message in smtp_server.received)
+    assert first == again
+    assert first.startswith("<staff-notification.") and first.endswith("@localhost>")
+    stored_request(phone="+12075550199")
+    other = StaffNotification.objects.exclude(pk=notification.pk).get()
+    deliver_notification(notification_id=other.pk)
+    assert smtp_server.received[-1]["Message-ID"] not in (first, None)

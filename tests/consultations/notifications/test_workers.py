@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -20,7 +20,7 @@ from tests.servers import database_url
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(__file__).resolve().parents[3]
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+ON_POSTGRESQL = connection.vendor == "postgresql"
 
 
 @pytest.fixture
@@ -33,8 +33,9 @@ def start_worker(smtp_server):
             "DJANGO_SETTINGS_MODULE": "tests.settings",
             "DATABASE_URL": database_url(),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-            "EMAIL_TIMEOUT": "30",  # longer than any test waits: only a kill ends the hung send
-            "NOTIFICATION_LEASE_SECONDS": "2",
+            "EMAIL_TIMEOUT": "30",  # for each reply: longer than any test waits
+            "EMAIL_SEND_TIMEOUT": "10",  # for the whole send: the test kills a hung worker well before this
+            "NOTIFICATION_LEASE_SECONDS": "20",  # as short as start-up allows: twice EMAIL_SEND_TIMEOUT
             "NOTIFICATION_SWEEP_SECONDS": "0.5",
         }
         worker = subprocess.Popen(
@@ -82,7 +83,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     second = start_worker("second")
     wait_for(
         lambda: StaffNotification.objects.filter(status=NotificationStatus.SENT).exists(),
-        timeout=20,
+        timeout=60,
         what="the second worker to send the email",
     )
     assert stop(second) == 0  # SIGTERM: a graceful stop
