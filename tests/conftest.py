@@ -81,6 +81,7 @@ def facts_cached(clinic_facts):
     current_facts()
 
 
+@pytest.fixture
 def private_redis(settings):
     """This test's own redis-server as the shared cache (the machine's stays untouched); `stop()` it mid-test."""
     redis = PrivateRedis()
