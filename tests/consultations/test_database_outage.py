@@ -48,7 +48,7 @@ def test_a_refused_database_shows_the_form_again_with_everything_kept_and_sendin
     assert form.find("input", attrs={"name": "phone"})["value"] == answers["phone"]
     assert form.find("input", attrs={"name": "email"})["value"] == "sam@example.org"
     assert form.find("textarea", attrs={"name": "message"}).get_text(strip=True) == "Late afternoons, please."
-    assert {box["value"] for box in form.select("input[name=call_times][checked]")} == {"mornings", "evenings"}
+    assert {box["value"] for box in form.select("input[name=call_times][checked]")} == {"mornings", "afternoons"}
     assert form.select_one("input[name=voicemail_ok][checked]")["value"] == "no"
     assert form.select_one("input[name=request_for][checked]")["value"] == "myself"
     assert form.find("input", attrs={"name": "agree_to_privacy_notice"}).has_attr("checked")
