@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from functools import cached_property
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core import signing
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
+from consultations.booking import CallDay, call_time_of_day, parse_slot_value
 from consultations.models import CallTime, RequestFor, SpamReason
 from pages.clock import clinic_clock
 from portland_site import phones
@@ -103,7 +105,14 @@ def _is_name_character(character: str) -> bool:
     return unicodedata.category(character)[0] in "LM" or character in _NAME_PUNCTUATION
 
 
+ASAP, CHOSEN_TIME = "asap", "chosen"
+CHOOSE_A_TIME_MESSAGE = 'Choose a time from the list, or choose "As soon as you can"'
+
+
 class ConsultationRequestForm(forms.Form):
+    """The call-back form. With `call_days` (booking.open_call_times) the person may choose when we call; the
+    view renders that choice itself (consultations/call_choice.html), crispy renders the rest."""
+
     name = TextField(
         label="What should we call you?",
         help_text="Your first name, or the name you like to be called.",
@@ -121,6 +130,15 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"required": "Enter your phone number", "max_length": "Enter a phone number we can call"},
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
+    when = forms.ChoiceField(
+        label="When should we call you?",
+        choices=[(ASAP, "As soon as you can"), (CHOSEN_TIME, "At a time I choose")],
+        required=False,
+        initial=ASAP,
+        error_messages={"invalid_choice": "Choose one of the answers"},
+        widget=forms.RadioSelect,
+    )
+    call_at = forms.CharField(label="Choose a time", required=False, max_length=20)
     call_times = forms.MultipleChoiceField(
         label="When is it best to call you?",
         help_text="Choose all the times that suit you.",
@@ -181,8 +199,15 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"required": "Check the box to agree to the privacy notice"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, call_days: list[CallDay] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.call_days = call_days
+        if not call_days and not (self.is_bound and self.data.get("call_at")):
+            # No time the clinic can offer: the form asks only for the times of day, as before booking.
+            del self.fields["when"], self.fields["call_at"]
+        elif self.chooses_a_time:
+            # The call's time decides the time of day.
+            self.fields["call_times"].required = False
         self.fields["agree_to_privacy_notice"].help_text = format_html(
             'The <a href="{}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a> says what we '
             "keep, who can see it and for how long.",
@@ -195,6 +220,23 @@ class ConsultationRequestForm(forms.Form):
         # Form-wide errors appear in the page's error summary; our field template shows each field's own.
         self.helper.form_show_errors = False
         self.helper.field_template = "consultations/crispy/field.html"
+        fields = [name for name in self.fields if name not in ("when", "call_at")]
+        choice = [HTML('{% include "consultations/call_choice.html" %}')] if "when" in self.fields else []
+        self.helper.layout = Layout(*fields[:2], *choice, *fields[2:])
+
+    @property
+    def chooses_a_time(self) -> bool:
+        """Whether the person asked for a time of their own. Picking one from the list counts as asking, even
+        if "As soon as you can" is still selected (without JavaScript nothing selects it for them)."""
+        return self.is_bound and (self.data.get("when") == CHOSEN_TIME or bool(self.data.get("call_at")))
+
+    @property
+    def when_value(self) -> str:
+        return CHOSEN_TIME if self.chooses_a_time else ASAP
+
+    @property
+    def selected_call_at(self) -> str:
+        return self.data.get("call_at", "") if self.is_bound else ""
 
     def _token_is_good(self) -> bool:
         return self.token is not None and timezone.now() - self.token.issued_at <= FORM_TOKEN_MAX_AGE
@@ -243,7 +285,17 @@ class ConsultationRequestForm(forms.Form):
                 "and send it again.",
                 code="expired_token",
             )
-        return super().clean()
+        cleaned = super().clean()
+        if "when" in self.fields and self.chooses_a_time:
+            starts_at = parse_slot_value(cleaned.get("call_at", ""))
+            if starts_at is None:
+                self.add_error("call_at", forms.ValidationError(CHOOSE_A_TIME_MESSAGE, code="no_call_time"))
+            else:
+                cleaned["call_at"] = starts_at
+                cleaned["call_times"] = [call_time_of_day(starts_at)]
+        else:
+            cleaned["call_at"] = None
+        return cleaned
 
     @property
     def spam_reason(self) -> SpamReason | str:

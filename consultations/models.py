@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from pages.clock import NoOpeningTime, clinic_clock
+from pages.models import Weekday
 from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
@@ -56,8 +57,11 @@ def overdue_since(now: datetime | None = None) -> datetime | None:
 
 
 def _overdue(now: datetime | None) -> Q:
+    """Still new (no call attempt) when the booked call's time has passed, or, without a booking, after the SLA."""
     since = overdue_since(now)
-    return Q(pk__in=[]) if since is None else Q(status=Status.NEW, created_at__lte=since)
+    missed_booking = Q(booking__ends_at__lte=now or timezone.now())
+    late = missed_booking if since is None else missed_booking | Q(booking__isnull=True, created_at__lte=since)
+    return Q(status=Status.NEW) & late
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -72,7 +76,8 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.exclude(_overdue(now))
 
     def with_triage_figures(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
-        """Adds `is_overdue` and `call_attempt_count`, so that a list of requests costs one query."""
+        """Adds `is_overdue`, `call_attempt_count` and `promised_at` (the booked call's start, or when an "as soon
+        as you can" call is due), so that a list of requests costs one query."""
         # A subquery rather than a join and GROUP BY: the database counts only for the rows on the page.
         attempts = (
             CallAttempt.objects.filter(consultation_request=OuterRef("pk"))
@@ -84,6 +89,7 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.annotate(
             is_overdue=Case(When(_overdue(now), then=Value(True)), default=Value(False), output_field=BooleanField()),
             call_attempt_count=Coalesce(Subquery(attempts), 0),
+            promised_at=Coalesce("booking__starts_at", "due_by"),
         )
 
 
@@ -126,6 +132,9 @@ class ConsultationRequest(models.Model):
     submission_token = models.CharField(max_length=64, unique=True, editable=False)
     # Set when a manager erased the personal fields at the person's request.
     erased_at = models.DateTimeField("personal data erased at", null=True, blank=True, editable=False)
+    # "As soon as you can": when the person was told to expect the call (opening hours and closures counted). A
+    # request with a booked call time has none; the booking holds its promise (see `promised_at`).
+    due_by = models.DateTimeField("call due by", null=True, blank=True, editable=False)
 
     objects = ConsultationRequestQuerySet.as_manager()
 
@@ -186,6 +195,78 @@ class ConsultationRequest(models.Model):
         return [time for time, wanted in chosen if wanted]
 
 
+class BookingRules(models.Model):
+    """The clinic's rules for booked call times (one row): how much notice intake needs. Its call windows hang off
+    it, so that the Clinic manager edits the rules and the windows on one page."""
+
+    notice_hours = models.PositiveSmallIntegerField(
+        "notice needed (hours)",
+        default=2,
+        help_text="A time is offered only if it starts at least this many hours from now.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "call capacity"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="booking_rules_single_row"),
+            models.CheckConstraint(condition=Q(notice_hours__lte=168), name="booking_rules_notice_at_most_a_week"),
+        ]
+
+    def __str__(self) -> str:
+        return "Call capacity"
+
+
+class CallWindow(models.Model):
+    """A time on one weekday when intake staff make booked calls: calls of `call_minutes` each, `places` at once."""
+
+    rules = models.ForeignKey(BookingRules, on_delete=models.CASCADE, related_name="windows")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField("from")
+    ends = models.TimeField("until")
+    call_minutes = models.PositiveSmallIntegerField("length of a call (minutes)", default=30)
+    places = models.PositiveSmallIntegerField("calls at once", default=1, help_text="How many staff call at once.")
+
+    class Meta:
+        verbose_name = "call window"
+        ordering = ["weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__in=Weekday.values), name="call_window_weekday_valid"),
+            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="call_window_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(call_minutes__gte=5, call_minutes__lte=240), name="call_window_call_length_valid"
+            ),
+            models.CheckConstraint(condition=Q(places__gte=1, places__lte=50), name="call_window_places_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class Booking(models.Model):
+    """The call time a person chose: it takes one of its window's places. Deleted when the person cancels.
+
+    The private link that lets the person move or cancel it is known only by its SHA-256 hash.
+    """
+
+    consultation_request = models.OneToOneField(
+        ConsultationRequest, on_delete=models.CASCADE, related_name="booking", verbose_name="call-back request"
+    )
+    starts_at = models.DateTimeField("call at")
+    ends_at = models.DateTimeField()
+    booked_at = models.DateTimeField(editable=False)
+    change_link_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["starts_at"], name="booking_starts_at")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"call for {self.consultation_request}"
+
+
 class CallOutcome(models.TextChoices):
     REACHED = "reached", "Reached"
     LEFT_VOICEMAIL = "left_voicemail", "Left voicemail"
@@ -244,6 +325,7 @@ class StatusChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     from_status = models.CharField(max_length=24, choices=Status.choices)
     to_status = models.CharField(max_length=24, choices=Status.choices)
+    reason = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["changed_at", "pk"]

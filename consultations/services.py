@@ -13,11 +13,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from consultations.booking import take_place
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
     AuditAction,
     AuditEntry,
+    Booking,
     CallAttempt,
     CallOutcome,
     CallTime,
@@ -74,6 +76,8 @@ def submit_request(
     message: str,
     submission_token: str,
     spam_reason: SpamReason | str = "",
+    call_at: datetime | None = None,
+    change_link_hash: str = "",
     now: datetime | None = None,
 ) -> ConsultationRequest:
     """Store one call-back request, in one transaction, and return it.
@@ -85,14 +89,20 @@ def submit_request(
 
     A new request that is neither spam nor a duplicate records one email per intake recipient in the same
     transaction; they are queued for sending once it commits.
+
+    With `call_at` the person chose a call time, booked in the same transaction with `change_link_hash` for their
+    private link: when the time is no longer offered or its places are taken, booking.TimeNotOffered or
+    booking.TimeTaken is raised and nothing is stored. Spam books no time (scripts must not fill the calendar).
+    Without it, the request is due by the time the clinic's clock promises.
     """
     now = now or timezone.now()
+    book = call_at is not None and not spam_reason
     for _attempt in range(_REFERENCE_ATTEMPTS):
         reference = new_reference()
         with transaction.atomic():
             earlier = _request_with_token(submission_token)
             if earlier is not None:
-                return earlier
+                return _with_change_link(earlier, change_link_hash)
             # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
             # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
             # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
@@ -114,6 +124,7 @@ def submit_request(
                 spam_marked_at=now if spam_reason else None,
                 duplicate_of=None if spam_reason else _open_request_from(phone, now),
                 submission_token=submission_token,
+                due_by=None if book else expected_call_by(submitted_at=now),
             )
             ConsultationRequest.objects.bulk_create([new_request], ignore_conflicts=True)
             consultation_request = _request_with_token(submission_token)
@@ -124,7 +135,17 @@ def submit_request(
                 new_request.save(force_insert=True)
                 consultation_request = new_request
             if consultation_request.reference != reference:
-                return consultation_request  # the same form, stored first by a concurrent POST
+                # the same form, stored first by a concurrent POST
+                return _with_change_link(consultation_request, change_link_hash)
+            if book:
+                slot = take_place(call_at, now=now)
+                Booking.objects.create(
+                    consultation_request=consultation_request,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    booked_at=now,
+                    change_link_hash=change_link_hash,
+                )
             if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
                 record_request_notifications(consultation_request=consultation_request, now=now)
         break
@@ -136,6 +157,13 @@ def submit_request(
         consultation_request.status,
         f", duplicate of {consultation_request.duplicate_of}" if consultation_request.duplicate_of else "",
     )
+    return consultation_request
+
+
+def _with_change_link(consultation_request: ConsultationRequest, change_link_hash: str) -> ConsultationRequest:
+    """The same form sent again: the private link of the page the person will see replaces the first one's."""
+    if change_link_hash:
+        Booking.objects.filter(consultation_request=consultation_request).update(change_link_hash=change_link_hash)
     return consultation_request
 
 
@@ -169,13 +197,14 @@ def change_status(
     consultation_request: ConsultationRequest,
     status: Status,
     by: AbstractBaseUser | None = None,
+    reason: str = "",
     now: datetime | None = None,
 ) -> ConsultationRequest:
     """Move a request to `status`, and record the step on its timeline and in the audit trail.
 
     The one way a status changes. The first move away from new (other than to spam) is when staff first
     reached out; closed and not a fit are closings, and any other status reopens the request. `by` is None
-    for the system (the form itself).
+    for the system (the form itself, or the person through their private link); `reason` says why on the timeline.
     """
     now = now or timezone.now()
     # From the locked row, not the instance: two staff may act on the same request at once.
@@ -199,13 +228,18 @@ def change_status(
         update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
     )
     StatusChange.objects.create(
-        consultation_request=consultation_request, changed_at=now, changed_by=by, from_status=previous, to_status=status
+        consultation_request=consultation_request,
+        changed_at=now,
+        changed_by=by,
+        from_status=previous,
+        to_status=status,
+        reason=reason,
     )
     record_audit(
         actor=by,
         action=AuditAction.CHANGED,
         consultation_requests=[consultation_request],
-        detail=f"status: {Status(previous).label} → {Status(status).label}",
+        detail=f"status: {Status(previous).label} → {Status(status).label}" + (f" ({reason})" if reason else ""),
         now=now,
     )
     logger.info("Call-back request %s is now %s", consultation_request, status)
@@ -368,3 +402,47 @@ def expected_call_by(*, submitted_at: datetime) -> datetime | None:
         )
     except NoOpeningTime:
         return None
+
+
+@transaction.atomic
+def move_booked_call(
+    *, booking: Booking, starts_at: datetime, by: AbstractBaseUser | None, now: datetime | None = None
+) -> Booking:
+    """Move a booked call to another open time, by staff (`by`) or by the person through their link (None).
+
+    The same rules as booking (booking.take_place): the time must be offered and have a place free. The request
+    stays one request; the move is in its audit trail.
+    """
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("consultation_request").get(pk=booking.pk)
+    previous = booking.starts_at
+    slot = take_place(starts_at, now=now, moving=booking)
+    booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+    booking.save(update_fields=["starts_at", "ends_at"])
+    who = "" if by else " by the person, through their link"
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=[booking.consultation_request],
+        detail=f"call moved{who}: {in_clinic_time(previous):%b %d %H:%M} → {slot.starts_at:%b %d %H:%M}",
+        now=now,
+    )
+    logger.info("Call-back request %s: booked call moved", booking.consultation_request)
+    return booking
+
+
+@transaction.atomic
+def cancel_booked_call(*, booking: Booking, now: datetime | None = None) -> ConsultationRequest:
+    """The person cancels their booked call through their link: its place is freed and the request closed, with
+    the reason on its timeline."""
+    now = now or timezone.now()
+    booking = Booking.objects.select_for_update().select_related("consultation_request").get(pk=booking.pk)
+    consultation_request = booking.consultation_request
+    booking.delete()
+    change_status(
+        consultation_request=consultation_request,
+        status=Status.CLOSED,
+        reason="the person cancelled the call through their link",
+        now=now,
+    )
+    return consultation_request

@@ -7,4 +7,7 @@ app_name = "consultations"
 urlpatterns = [
     path("", views.request_call_back, name="request"),
     path("thanks/", views.thanks, name="thanks"),
+    path("thanks/phone-call.ics", views.calendar_file, name="calendar_file"),
+    path("your-call/<str:token>/", views.your_call, name="your_call"),
+    path("your-call-is-cancelled/", views.call_cancelled, name="call_cancelled"),
 ]

@@ -11,11 +11,22 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consultations import ratelimit
+from consultations.booking import (
+    CallDay,
+    TimeNotOffered,
+    booking_for_link,
+    call_as_ics,
+    nearest_open_times,
+    new_change_link,
+    open_call_times,
+    parse_slot_value,
+)
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
-from consultations.models import ConsultationRequest, grouped_reference
-from consultations.services import expected_call_by, submit_request
+from consultations.models import Booking, ConsultationRequest, grouped_reference
+from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
+from pages.facts import current_facts
 from pages.views import RETRY_AFTER_SECONDS
-from portland_site.clinic import by_when
+from portland_site.clinic import by_when, call_time_in_words
 from portland_site.clinic_time import in_clinic_time
 from portland_site.database import UNAVAILABLE
 
@@ -35,10 +46,12 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _see_thanks(consultation_request: ConsultationRequest) -> HttpResponse:
+def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> HttpResponse:
     thanks_url = reverse("consultations:thanks")
     response = HttpResponseRedirect(thanks_url, status=303)
     sent = {"reference": consultation_request.reference, "at": consultation_request.created_at.isoformat()}
+    if change_link:
+        sent["link"] = change_link
     response.set_cookie(
         SUBMITTED_COOKIE,
         signing.dumps(sent, salt=_SUBMITTED_SALT),
@@ -52,6 +65,7 @@ def _see_thanks(consultation_request: ConsultationRequest) -> HttpResponse:
 
 
 def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
+    """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
     context = {
         "form": form,
         "form_token_field": FORM_TOKEN_FIELD,
@@ -73,13 +87,14 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if ratelimit.is_limited(request):
             return _rate_limited(request)
-        return _form_page(request, ConsultationRequestForm())
-    form = ConsultationRequestForm(request.POST)
+        return _form_page(request, ConsultationRequestForm(call_days=open_call_times()))
+    form = ConsultationRequestForm(request.POST, call_days=open_call_times())
     if not form.is_valid():
         return _form_page(request, form)
     if not ratelimit.count_submission(request):
         return _rate_limited(request)
     data = form.cleaned_data
+    change_link, change_link_hash = new_change_link() if data["call_at"] else ("", "")
     try:
         consultation_request = submit_request(
             name=data["name"],
@@ -91,32 +106,125 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
             message=data["message"],
             submission_token=form.token.value,
             spam_reason=form.spam_reason,
+            call_at=data["call_at"],
+            change_link_hash=change_link_hash,
         )
+    except TimeNotOffered as refused:
+        # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
+        ratelimit.uncount_submission(request)
+        form = ConsultationRequestForm(request.POST, call_days=open_call_times())
+        form.is_valid()
+        form.add_error("call_at", _time_refused_message(refused, form.call_days, data["call_at"]))
+        return _form_page(request, form)
     except UNAVAILABLE:
         # The page comes back with everything typed and the same one-time token: sending it again is safe even
         # if this attempt was in fact stored, and a try that failed does not count towards the limit.
         logger.warning("Call-back request not stored: the database did not answer; the form was shown again")
         ratelimit.uncount_submission(request)
         return _form_page(request, form, unsent=True)
-    return _see_thanks(consultation_request)
+    return _see_thanks(consultation_request, change_link)
+
+
+def _time_refused_message(refused: TimeNotOffered, days: list[CallDay], asked_for: datetime) -> str:
+    nearest = nearest_open_times(days, asked_for)
+    if not nearest:
+        return f'{refused.message} We have no other times open just now: choose "As soon as you can".'
+    times = "; ".join(call_time_in_words(slot.starts_at, slot.ends_at) for slot in nearest)
+    return f"{refused.message} The nearest open times: {times}."
+
+
+def _sent_from_this_browser(request: HttpRequest) -> dict | None:
+    """What the signed thanks cookie says was just sent from this browser, or None."""
+    try:
+        return signing.loads(
+            request.COOKIES.get(SUBMITTED_COOKIE, ""), salt=_SUBMITTED_SALT, max_age=SUBMITTED_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+
+
+def _booking_of(reference: str) -> Booking | None:
+    return Booking.objects.filter(consultation_request__reference=reference).first()
 
 
 @never_cache
 @require_GET
 def thanks(request: HttpRequest) -> HttpResponse:
     """The reference and when to expect the call, for whoever just sent the form in this browser; opened any other
-    way, a general thank-you with nothing personal."""
+    way, a general thank-you with nothing personal. A booked call is read from the database, so a call moved
+    since shows its new time."""
     context = {}
-    try:
-        sent = signing.loads(
-            request.COOKIES.get(SUBMITTED_COOKIE, ""), salt=_SUBMITTED_SALT, max_age=SUBMITTED_COOKIE_MAX_AGE
-        )
-    except signing.BadSignature:
-        pass
-    else:
-        due = expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
+    sent = _sent_from_this_browser(request)
+    if sent is not None:
+        booking = _booking_of(sent["reference"])
+        due = None if booking else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
             "expected": by_when(due, in_clinic_time()) if due else "",
+            "booked": call_time_in_words(in_clinic_time(booking.starts_at), in_clinic_time(booking.ends_at))
+            if booking
+            else "",
+            "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
+            if booking and sent.get("link")
+            else "",
         }
     return render(request, "consultations/thanks.html", context)
+
+
+@never_cache
+@require_GET
+def calendar_file(request: HttpRequest) -> HttpResponse:
+    """The booked call as an .ics file for the person's calendar, from the thanks cookie (never a reference in the
+    URL). Its title and description say nothing of what the clinic does."""
+    sent = _sent_from_this_browser(request)
+    booking = _booking_of(sent["reference"]) if sent else None
+    if booking is None:
+        return render(request, "consultations/link_not_working.html", {"about": "calendar"}, status=404)
+    response = HttpResponse(
+        call_as_ics(booking=booking, phone=current_facts().clinic.phone, host=request.get_host()),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="phone-call.ics"'
+    return response
+
+
+@sensitive_post_parameters()
+@never_cache
+@require_http_methods(["GET", "POST"])
+def your_call(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's private link: see their booked call, move it to another open time, or cancel it."""
+    booking = booking_for_link(token)
+    if booking is None:
+        return render(request, "consultations/link_not_working.html", {"about": "link"}, status=404)
+    context = {
+        "booked": call_time_in_words(in_clinic_time(booking.starts_at), in_clinic_time(booking.ends_at)),
+        "reference": booking.consultation_request.reference_display,
+        "moved": "moved" in request.GET,
+    }
+    if request.method == "POST" and request.POST.get("action") in ("cancel", "confirm_cancel"):
+        if request.POST["action"] == "cancel":
+            return render(request, "consultations/your_call_cancel.html", context)
+        cancel_booked_call(booking=booking)
+        return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
+    days = open_call_times(excluding=booking)
+    error = ""
+    if request.method == "POST":
+        starts_at = parse_slot_value(request.POST.get("call_at", ""))
+        if starts_at is None:
+            error = "Choose a new time from the list."
+        else:
+            try:
+                move_booked_call(booking=booking, starts_at=starts_at, by=None)
+            except TimeNotOffered as refused:
+                days = open_call_times(excluding=booking)
+                error = _time_refused_message(refused, days, starts_at)
+            else:
+                return HttpResponseRedirect(f"{request.path}?moved", status=303)
+    context |= {"call_days": days, "error": error}
+    return render(request, "consultations/your_call.html", context)
+
+
+@never_cache
+@require_GET
+def call_cancelled(request: HttpRequest) -> HttpResponse:
+    return render(request, "consultations/call_cancelled.html")

@@ -24,9 +24,13 @@ class ClinicClock:
     days: dict[int, tuple[time, time]]
     closures: tuple[tuple[date, date], ...] = ()  # first and last day closed, both included
 
+    def is_closure(self, day: date) -> bool:
+        """Whether a closure (a holiday, a training day) covers `day`."""
+        return any(first <= day <= last for first, last in self.closures)
+
     def hours_on(self, day: date) -> tuple[time, time] | None:
         """When the clinic opens and closes on `day`; None when it is closed that weekday or by a closure."""
-        if any(first <= day <= last for first, last in self.closures):
+        if self.is_closure(day):
             return None
         return self.days.get(day.weekday())
 

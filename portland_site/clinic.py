@@ -27,3 +27,44 @@ def by_when(moment: datetime, now: datetime) -> str:
     else:
         day = f"on {DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
     return f"by {format_time(moment.time())} {day}"
+
+
+# The names people use for the clinic's time zone, for the zones of the contiguous US; others use the zone's own.
+_ZONE_NAMES = {
+    "America/New_York": "Eastern",
+    "America/Chicago": "Central",
+    "America/Denver": "Mountain",
+    "America/Los_Angeles": "Pacific",
+}
+
+
+def zone_in_words(moment: datetime) -> str:
+    return _ZONE_NAMES.get(str(moment.tzinfo), moment.tzname())
+
+
+def _clock_time(value: datetime) -> str:
+    return f"{value.hour % 12 or 12}:{value.minute:02d}"
+
+
+def _half_of_day(value: datetime) -> str:
+    return "am" if value.hour < 12 else "pm"
+
+
+def format_time_range(starts: datetime, ends: datetime) -> str:
+    """A call's time of day as the site writes it: "10:00–10:30 am Eastern", "11:30 am–12:00 pm Eastern"."""
+    first = (
+        _clock_time(starts)
+        if _half_of_day(starts) == _half_of_day(ends)
+        else f"{_clock_time(starts)} {_half_of_day(starts)}"
+    )
+    return f"{first}–{_clock_time(ends)} {_half_of_day(ends)} {zone_in_words(starts)}"
+
+
+def day_in_words(moment: datetime) -> str:
+    """ "Tuesday, December 8"."""
+    return f"{DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
+
+
+def call_time_in_words(starts: datetime, ends: datetime) -> str:
+    """A booked call in words: "Tuesday, December 8, 10:00–10:30 am Eastern"."""
+    return f"{day_in_words(starts)}, {format_time_range(starts, ends)}"

@@ -128,6 +128,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["NAME"] = BASE_DIR / _sqlite_name
         # So that every command works on a fresh clone, before anything has created var/.
         (BASE_DIR / _sqlite_name).parent.mkdir(parents=True, exist_ok=True)
+    # Each transaction takes SQLite's write lock when it begins, so that two bookings of the last place are served
+    # one after the other (PostgreSQL locks the call window's row instead: consultations/booking.py).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -341,7 +344,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"hide_private_links": {"()": "portland_site.log_filters.HidePrivateLinks"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Request logs would carry query strings; errors are still logged by django.request.
     "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},

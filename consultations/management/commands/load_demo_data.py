@@ -1,7 +1,7 @@
 """Load the demo data that `make run` shows a newcomer. Safe to run again: it changes nothing the second time."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -9,7 +9,16 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from consultations.models import CallOutcome, CallTime, ConsultationRequest, RequestFor, SpamReason, Status
+from consultations.booking import booking_rules
+from consultations.models import (
+    CallOutcome,
+    CallTime,
+    CallWindow,
+    ConsultationRequest,
+    RequestFor,
+    SpamReason,
+    Status,
+)
 from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
 from pages.demo import load_demo_facts
 
@@ -185,6 +194,7 @@ class Command(BaseCommand):
         # First: the call-back clock needs the demo opening hours.
         loaded = load_demo_facts()
         self.stdout.write(f"Demo clinic facts (made up, and shown as such): {'created' if loaded else 'already there'}")
+        self.stdout.write(f"Demo call capacity: {'created' if self._load_capacity() else 'already there'}")
         users = {}
         for username, role in DEMO_LOGINS.items():
             user, created = get_user_model().objects.update_or_create(
@@ -201,6 +211,18 @@ class Command(BaseCommand):
                 f"Demo staff login, {role} ({'created' if created else 'already there'}): {username} / {DEMO_PASSWORD}"
             )
         self.stdout.write(f"Demo call-back requests: {self._load_requests(users)} created")
+
+    def _load_capacity(self) -> bool:
+        """Call windows on weekdays, late morning and mid-afternoon, two staff calling at once."""
+        rules = booking_rules()
+        if rules.windows.exists():
+            return False
+        CallWindow.objects.bulk_create(
+            CallWindow(rules=rules, weekday=weekday, starts=starts, ends=ends, call_minutes=30, places=2)
+            for weekday in range(5)
+            for starts, ends in ((time(10), time(12)), (time(14), time(16)))
+        )
+        return True
 
     def _load_requests(self, users: dict) -> int:
         now = timezone.now()

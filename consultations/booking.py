@@ -1,0 +1,292 @@
+"""Booking a call time: the call capacity the Clinic manager sets, the open times the form offers, and the
+bookings themselves, with the private link that lets a person move or cancel theirs.
+
+Capacity is enforced by the database: a booking locks its call window's row (SELECT … FOR UPDATE) before it
+counts the places taken, so two people taking the last place at once are served one after the other, and a
+capacity change in the admin takes the same locks before it checks the calls already booked.
+"""
+
+import hashlib
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+from django.db.models import Count
+from django.utils import timezone
+
+from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow
+from pages.clock import ClinicClock, clinic_clock
+from portland_site.clinic import day_in_words, format_time_range
+from portland_site.clinic_time import clinic_zone, in_clinic_time
+
+# How many days with call windows the form offers, and how far it looks for them past closures.
+BOOKING_DAYS = 10
+_SEARCH_DAYS = 60
+_SLOT_VALUE_FORMAT = "%Y%m%dT%H%MZ"
+CHANGE_LINK_BYTES = 32
+
+
+class TimeNotOffered(Exception):
+    """The time asked for is not one the clinic offers now: never offered, past, too soon or closed."""
+
+    message = "That time is not one we can offer any more. Please choose another time from the list."
+
+
+class TimeTaken(TimeNotOffered):
+    """Every place at the time asked for was taken, perhaps a moment ago by someone else."""
+
+    message = "Sorry, someone else has just taken that time. Please choose another time from the list."
+
+
+@dataclass(frozen=True)
+class WindowSpec:
+    """A call window as configured (saved or proposed in the admin)."""
+
+    weekday: int
+    starts: time
+    ends: time
+    call_minutes: int
+    places: int
+
+    def slot_starts(self, day: date) -> Iterator[datetime]:
+        """The start of each whole call that fits in this window on `day`, in the clinic's time zone."""
+        zone = clinic_zone()
+        start = datetime.combine(day, self.starts, tzinfo=zone)
+        end = datetime.combine(day, self.ends, tzinfo=zone)
+        length = timedelta(minutes=self.call_minutes)
+        while start + length <= end:
+            yield start
+            start += length
+
+    def holds(self, starts_at: datetime) -> bool:
+        """Whether a call starting at `starts_at` is one of this window's calls."""
+        local = in_clinic_time(starts_at)
+        return local.weekday() == self.weekday and local in self.slot_starts(local.date())
+
+
+def _spec(window: CallWindow) -> WindowSpec:
+    return WindowSpec(
+        weekday=window.weekday,
+        starts=window.starts,
+        ends=window.ends,
+        call_minutes=window.call_minutes,
+        places=window.places,
+    )
+
+
+@dataclass(frozen=True)
+class CallSlot:
+    starts_at: datetime  # in the clinic's time zone
+    ends_at: datetime
+
+    @property
+    def value(self) -> str:
+        """How the form names this time: its start in UTC, e.g. 20261208T1500Z."""
+        return self.starts_at.astimezone(UTC).strftime(_SLOT_VALUE_FORMAT)
+
+    @property
+    def label(self) -> str:
+        """The time of day in words, e.g. "10:00–10:30 am Eastern"."""
+        return format_time_range(self.starts_at, self.ends_at)
+
+
+@dataclass(frozen=True)
+class CallDay:
+    day: date
+    slots: tuple[CallSlot, ...]
+
+    @property
+    def label(self) -> str:
+        return day_in_words(self.slots[0].starts_at)
+
+
+def parse_slot_value(value: str) -> datetime | None:
+    """The start a form value names (see CallSlot.value), or None when it is not one."""
+    try:
+        return datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
+    except (TypeError, ValueError):
+        return None
+
+
+def _capacity() -> tuple[timedelta, list[WindowSpec]]:
+    """The notice needed and the call windows, in one query."""
+    windows = list(CallWindow.objects.select_related("rules"))
+    notice = timedelta(hours=windows[0].rules.notice_hours) if windows else timedelta(0)
+    return notice, [_spec(window) for window in windows]
+
+
+def _booking_days(weekdays: set[int], clock: ClinicClock, today: date) -> list[date]:
+    """The next BOOKING_DAYS days, from today, on `weekdays` (those with call windows) and not closed."""
+    days = []
+    day = today
+    for _ in range(_SEARCH_DAYS):
+        if day.weekday() in weekdays and not clock.is_closure(day):
+            days.append(day)
+            if len(days) == BOOKING_DAYS:
+                break
+        day += timedelta(days=1)
+    return days
+
+
+def _candidate_slots(
+    windows: list[WindowSpec], notice: timedelta, now: datetime
+) -> Iterator[tuple[WindowSpec, CallSlot]]:
+    """Every call time in the booking days that starts at least `notice` after `now`, full or not."""
+    earliest = now + notice
+    weekdays = {window.weekday for window in windows}
+    for day in _booking_days(weekdays, clinic_clock(), in_clinic_time(now).date()):
+        for window in windows:
+            if window.weekday != day.weekday():
+                continue
+            length = timedelta(minutes=window.call_minutes)
+            for start in window.slot_starts(day):
+                if start >= earliest:
+                    yield window, CallSlot(starts_at=start, ends_at=start + length)
+
+
+def _places_taken(starts: Iterable[datetime], *, excluding: Booking | None = None) -> Counter:
+    starts = list(starts)
+    if not starts:
+        return Counter()
+    bookings = Booking.objects.filter(starts_at__gte=min(starts), starts_at__lte=max(starts))
+    if excluding is not None:
+        bookings = bookings.exclude(pk=excluding.pk)
+    rows = bookings.order_by().values("starts_at").annotate(taken=Count("pk"))
+    return Counter({row["starts_at"]: row["taken"] for row in rows})
+
+
+def open_call_times(*, now: datetime | None = None, excluding: Booking | None = None) -> list[CallDay]:
+    """The times the clinic can still offer, by day: two queries whatever the number of times (the capacity,
+    and the places taken). `excluding` is a booking being moved: its own place does not count as taken."""
+    now = now or timezone.now()
+    notice, windows = _capacity()
+    candidates = list(_candidate_slots(windows, notice, now))
+    taken = _places_taken((slot.starts_at for _, slot in candidates), excluding=excluding)
+    days: dict[date, list[CallSlot]] = {}
+    for window, slot in candidates:
+        if taken[slot.starts_at] < window.places:
+            days.setdefault(slot.starts_at.date(), []).append(slot)
+    return [CallDay(day=day, slots=tuple(slots)) for day, slots in days.items()]
+
+
+def nearest_open_times(days: list[CallDay], around: datetime, *, count: int = 3) -> list[CallSlot]:
+    """The open times closest to `around` (the one somebody else just took), for the message that says so."""
+    slots = [slot for day in days for slot in day.slots]
+    return sorted(slots, key=lambda slot: abs(slot.starts_at - around))[:count]
+
+
+def _lock_window_for(starts_at: datetime, now: datetime) -> tuple[CallWindow, CallSlot]:
+    """Lock the window a call at `starts_at` belongs to, after checking that the form may offer that time.
+
+    Raises TimeNotOffered when it may not. Called inside a transaction.
+    """
+    local = in_clinic_time(starts_at)
+    rows = CallWindow.objects.select_for_update().select_related("rules").filter(weekday=local.weekday())
+    for window in rows.filter(starts__lte=local.time(), ends__gt=local.time()).order_by("pk"):
+        spec = _spec(window)
+        if not spec.holds(local):
+            continue
+        notice = timedelta(hours=window.rules.notice_hours)
+        # The same test as the form's list: the days offered, at least the notice from now.
+        weekdays = set(CallWindow.objects.values_list("weekday", flat=True))
+        if local >= now + notice and local.date() in _booking_days(
+            weekdays, clinic_clock(), in_clinic_time(now).date()
+        ):
+            return window, CallSlot(starts_at=local, ends_at=local + timedelta(minutes=window.call_minutes))
+    raise TimeNotOffered
+
+
+def take_place(starts_at: datetime, *, now: datetime, moving: Booking | None = None) -> CallSlot:
+    """Check that the form may offer `starts_at`, lock its window and count its places; the slot to book.
+
+    Raises TimeNotOffered or TimeTaken. Call it inside the transaction that then writes the booking: the lock
+    lasts until that transaction ends. `moving` is a booking changing time: its own place is not counted.
+    """
+    window, slot = _lock_window_for(starts_at, now)
+    taken = Booking.objects.filter(starts_at=slot.starts_at)
+    if moving is not None:
+        taken = taken.exclude(pk=moving.pk)
+    if taken.count() >= window.places:
+        raise TimeTaken
+    return slot
+
+
+def call_time_of_day(starts_at: datetime) -> CallTime:
+    """The part of the day a booked call falls in, for the request's best times to call."""
+    hour = in_clinic_time(starts_at).hour
+    if hour < 12:
+        return CallTime.MORNINGS
+    return CallTime.AFTERNOONS if hour < 17 else CallTime.EVENINGS
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_change_link() -> tuple[str, str]:
+    """A token for a private change link and the hash to store; the token itself is given to the person only."""
+    token = secrets.token_urlsafe(CHANGE_LINK_BYTES)
+    return token, _hash(token)
+
+
+def booking_for_link(token: str, *, now: datetime | None = None) -> Booking | None:
+    """The booking a private link stands for, while it can still be changed: the call has not ended and the
+    request is still open. None for a link that is tampered with, cancelled or expired."""
+    if not token or len(token) > 128:
+        return None
+    booking = (
+        Booking.objects.select_related("consultation_request")
+        .filter(change_link_hash=_hash(token), consultation_request__status__in=OPEN_STATUSES)
+        .first()
+    )
+    if booking is None or booking.ends_at <= (now or timezone.now()):
+        return None
+    return booking
+
+
+def calls_that_would_not_fit(*, windows: list[WindowSpec], now: datetime | None = None) -> list[Booking]:
+    """The calls still to come that a proposed capacity (`windows`) has no place for: their time is in no window,
+    or more calls are booked at it than the window has places. Locks the current windows first, so that no booking
+    slips in between this check and the change being saved (call it inside the transaction that saves)."""
+    now = now or timezone.now()
+    list(CallWindow.objects.select_for_update().values_list("pk", flat=True))
+    upcoming = list(
+        Booking.objects.filter(ends_at__gt=now).select_related("consultation_request").order_by("starts_at", "pk")
+    )
+    counts = Counter(booking.starts_at for booking in upcoming)
+    misfits = []
+    for booking in upcoming:
+        window = next((spec for spec in windows if spec.holds(booking.starts_at)), None)
+        if window is None or counts[booking.starts_at] > window.places:
+            misfits.append(booking)
+    return misfits
+
+
+def booking_rules() -> BookingRules:
+    """The one row of booking rules, made with its defaults the first time it is asked for."""
+    rules, _ = BookingRules.objects.get_or_create(pk=1)
+    return rules
+
+
+def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
+    """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
+    only a phone call, its reference and the number it comes from, since calendars are often shared."""
+    reference = booking.consultation_request.reference_display
+    event = icalendar.Event()
+    event.add("uid", f"call-{reference}@{host}")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", booking.starts_at.astimezone(UTC))
+    event.add("dtend", booking.ends_at.astimezone(UTC))
+    event.add("summary", f"Phone call (ref {reference})")
+    description = "We will call you at this time."
+    if phone:
+        description += f" If you need to reach us, call {phone} and give the reference {reference}."
+    event.add("description", description)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", f"-//{host}//call-back//EN")
+    calendar.add("version", "2.0")
+    calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,27 @@
+"""Call capacity as tests set it, and moments in the clinic's time."""
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from consultations.booking import booking_rules
+from consultations.models import BookingRules, CallWindow
+
+EASTERN = ZoneInfo("America/New_York")
+
+
+def eastern(year: int, month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=EASTERN)
+
+
+def set_call_windows(*, places: int = 1, notice_hours: int = 2, spans=((10, 12),), weekdays=range(5)) -> BookingRules:
+    """Replace the call capacity: 30-minute calls in each (from, until) hour span on `weekdays`."""
+    rules = booking_rules()
+    rules.notice_hours = notice_hours
+    rules.save()
+    CallWindow.objects.all().delete()
+    CallWindow.objects.bulk_create(
+        CallWindow(rules=rules, weekday=day, starts=time(first), ends=time(last), call_minutes=30, places=places)
+        for day in weekdays
+        for first, last in spans
+    )
+    return rules
