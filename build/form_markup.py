@@ -4,7 +4,7 @@ rules that this markup uses, and no class crispy-forms could emit for a form we 
     python build/form_markup.py DIRECTORY
 
 The form is rendered twice: as first shown, and sent empty (every field with its error), in a throwaway
-database holding the demo data (the form offers what the clinic's hours allow).
+database holding the demo data (the form offers what the clinic's hours and call windows allow).
 """
 
 import os
@@ -22,13 +22,15 @@ django.setup()
 from crispy_forms.utils import render_crispy_form  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
+from consultations.booking import open_call_times  # noqa: E402
 from consultations.forms import ConsultationRequestForm  # noqa: E402
 
 
 def form_states() -> dict[str, ConsultationRequestForm]:
-    sent_empty = ConsultationRequestForm(data={})
+    call_days = open_call_times()  # the demo's call windows: the choice of a time is part of the markup
+    sent_empty = ConsultationRequestForm(data={}, call_days=call_days)
     sent_empty.is_valid()
-    return {"as-shown": ConsultationRequestForm(), "sent-empty": sent_empty}
+    return {"as-shown": ConsultationRequestForm(call_days=call_days), "sent-empty": sent_empty}
 
 
 def main() -> None:

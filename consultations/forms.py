@@ -205,7 +205,11 @@ class ConsultationRequestForm(forms.Form):
         if not call_days and not (self.is_bound and self.data.get("call_at")):
             # No time the clinic can offer: the form asks only for the times of day, as before booking.
             del self.fields["when"], self.fields["call_at"]
-        elif self.chooses_a_time:
+        else:
+            self.fields[
+                "call_times"
+            ].help_text = "Choose all the times that suit you. If you chose a time above, skip this."
+        if "when" in self.fields and self.chooses_a_time:
             # The call's time decides the time of day.
             self.fields["call_times"].required = False
         self.fields["agree_to_privacy_notice"].help_text = format_html(

@@ -73,8 +73,8 @@ def test_every_class_the_call_back_form_emits_is_in_the_built_stylesheet(client)
 
 
 def test_classes_no_page_emits_are_trimmed():
-    """Crispy-forms could emit these, but the call-back form has no select, switch, floating label or tooltip."""
-    assert not {"form-select", "form-switch", "form-floating", "invalid-tooltip"} & built_classes()
+    """Crispy-forms could emit these, but the call-back form has no switch, floating label or tooltip."""
+    assert not {"form-switch", "form-floating", "invalid-tooltip"} & built_classes()
 
 
 def test_bootstrap_is_trimmed():
