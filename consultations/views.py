@@ -1,6 +1,7 @@
 import logging
 from datetime import datetime
 
+from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -24,7 +25,7 @@ from consultations.booking import (
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
 from consultations.models import Booking, ConsultationRequest, grouped_reference
 from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
-from pages.facts import current_facts
+from pages.facts import current_facts, facts_version
 from pages.views import RETRY_AFTER_SECONDS
 from portland_site.clinic import by_when, call_time_in_words
 from portland_site.clinic_time import in_clinic_time
@@ -64,9 +65,31 @@ def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> 
     return response
 
 
+# The blank form's fields as crispy-forms renders them, by what they depend on: the clinic's facts (the times of
+# day offered follow its hours) and the call times open. Rendering them is most of the form page's cost, and they
+# are the same for everyone; a form sent back with errors is always rendered afresh.
+_BLANK_FIELDS: dict[tuple, str] = {}
+_BLANK_FIELDS_KEPT = 32
+
+
+def _fields_markup(form: ConsultationRequestForm) -> str:
+    context = {"callback_business_hours": settings.CONSULTATION_CALLBACK_BUSINESS_HOURS}
+    version = facts_version()
+    if form.is_bound or version is None or settings.DEBUG:
+        return render_crispy_form(form, context=context)
+    key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
+    markup = _BLANK_FIELDS.get(key)
+    if markup is None:
+        if len(_BLANK_FIELDS) >= _BLANK_FIELDS_KEPT:
+            _BLANK_FIELDS.clear()
+        markup = _BLANK_FIELDS[key] = render_crispy_form(form, context=context)
+    return markup
+
+
 def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
     """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
     context = {
+        "fields_markup": _fields_markup(form),
         "form": form,
         "form_token_field": FORM_TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,

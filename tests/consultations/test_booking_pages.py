@@ -188,3 +188,10 @@ def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_lo
     logged = "\n".join(console.format(record) for record in not_found if console.filter(record))
     assert "your-call/" in logged and token not in logged  # ...without the token
     assert not re.search(r"your-call/[A-Za-z0-9_-]{20,}", logged)
+
+
+def test_the_blank_form_stops_offering_a_time_once_it_is_taken(client, monday_morning):
+    value = slot_value(TUESDAY_10AM)
+    assert soup(client.get(FORM_URL)).find("option", attrs={"value": value})
+    stored_request(call_at=TUESDAY_10AM, change_link_hash="z" * 64)
+    assert soup(client.get(FORM_URL)).find("option", attrs={"value": value}) is None
