@@ -5,7 +5,7 @@ Every write goes through consultations.services, so the timeline and the audit t
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
@@ -841,6 +841,8 @@ class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
 CALL_MINUTES_RANGE = (5, 240)
 PLACES_RANGE = (1, 50)
+# Any day will do to count the calls that fit in a window (no window spans a change of clock).
+_A_DAY = date(2026, 1, 5)
 
 
 def _window_in_words(window: booking.WindowSpec) -> str:
@@ -892,10 +894,6 @@ class CallWindowForm(forms.ModelForm):
             call_minutes=data["call_minutes"],
             places=data["places"],
         )
-
-
-# Any day will do to count the calls that fit in a window (no window spans a change of clock).
-_A_DAY = datetime(2026, 1, 5).date()
 
 
 class CallWindowFormSet(BaseInlineFormSet):

@@ -181,9 +181,10 @@ def promised_column(response) -> dict[str, str]:
 @monday_morning
 def test_the_queue_says_each_promise_and_sorts_by_it():
     set_call_windows()
-    tomorrow = book(eastern(2026, 12, 8, 10), phone="+12075550101")
+    # Neither the order of arrival nor the order of storing is the order of the promises.
+    today = book(eastern(2026, 12, 7, 11, 30), phone="+12075550103", now=eastern(2026, 12, 7, 8, 50))
     as_soon_as_possible = stored_request(phone="+12075550102")
-    today = book(eastern(2026, 12, 7, 11, 30), phone="+12075550103")
+    tomorrow = book(eastern(2026, 12, 8, 10), phone="+12075550101", now=eastern(2026, 12, 7, 8))
     intake = signed_in("intake", "Intake staff")
 
     response = intake.get(ADMIN)

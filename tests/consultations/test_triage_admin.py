@@ -59,11 +59,15 @@ def test_the_roles_have_exactly_their_permissions():
     facts = ["contactdetails", "openinghours", "closure", "teammember", "costs", "pagereview"]
     reading_facts = {f"view_{model}" for model in facts}
     keeping_facts = {f"{action}_{model}" for model in facts for action in ("view", "add", "change", "delete")}
+    # Call capacity (issue 12): managers set it, intake staff read it; both see bookings, moved through the request.
+    reading_capacity = {"view_bookingrules", "view_callwindow", "view_booking"}
+    setting_capacity = {"change_bookingrules", "add_callwindow", "change_callwindow", "delete_callwindow"}
     assert codenames("Intake staff") == {
         "view_consultationrequest",
         "change_consultationrequest",
         *handling,
         *reading_facts,
+        *reading_capacity,
     }
     assert codenames("Clinic manager") == {
         *keeping_facts,
@@ -77,6 +81,8 @@ def test_the_roles_have_exactly_their_permissions():
         "resend_staffnotification",
         "view_marketing_figures",  # the visit figures (insights)
         *handling,
+        *reading_capacity,
+        *setting_capacity,
     }
 
 
