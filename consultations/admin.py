@@ -5,16 +5,19 @@ Every write goes through consultations.services, so the timeline and the audit t
 
 import re
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxValueValidator
+from django.db.models import F, Q, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,18 +25,31 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince, timeuntil
 
-from consultations import dashboard, outbox, services
+from consultations import booking, dashboard, outbox, services
 from consultations.models import (
+    OPEN_STATUSES,
     AuditAction,
     AuditEntry,
+    BookingRules,
     CallAttempt,
+    CallWindow,
     ConsultationRequest,
     Note,
     StaffNotification,
     Status,
 )
+from pages.models import Weekday
 from portland_site import phones
-from portland_site.clinic_time import in_clinic_time
+from portland_site.clinic import (
+    by_when,
+    call_start_time,
+    call_time_in_words,
+    day_from,
+    day_in_words,
+    format_time,
+    format_time_range,
+)
+from portland_site.clinic_time import clinic_zone, in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 RECORD_FIELDSET = "The record"
@@ -91,6 +107,18 @@ def _linked_requests(selected: list[ConsultationRequest]) -> list[ConsultationRe
         .exclude(pk__in=[request.pk for request in selected])
         .order_by("created_at")
     )
+
+
+def promised_briefly(consultation_request: ConsultationRequest, now: datetime) -> str:
+    """The request's promise as the queue says it: "call at 10:00 am today", "as soon as possible, due by 12 pm
+    today"; "-" when it was promised nothing. `now` is in the clinic's time."""
+    booked = getattr(consultation_request, "booking", None)
+    if booked is not None:
+        starts = in_clinic_time(booked.starts_at)
+        return f"call at {call_start_time(starts)} {day_from(starts, now)}"
+    if consultation_request.due_by is not None:
+        return f"as soon as possible, due {by_when(in_clinic_time(consultation_request.due_by), now)}"
+    return "-"
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -209,19 +237,8 @@ class CallAttemptForm(forms.ModelForm):
         return attempted_at
 
 
-class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
-    """Attempts are added, never rewritten: the record of who called when stays as it happened."""
-
-    refused_writes = ("change", "delete")
-    model = CallAttempt
-    form = CallAttemptForm
-    fields = ["attempted_at", "age", "made_by", "outcome", "note"]
-    readonly_fields = ["age", "made_by"]
-    extra = 1
-
-    @admin.display(description="how long ago")
-    def age(self, obj: CallAttempt) -> str:
-        return f"{timesince(obj.attempted_at, depth=1)} ago" if obj.pk else ""
+class LabelledInputsMixin:
+    """For a tabular inline: each input named by its column, for screen readers."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # A table's column headings are not labels: name each input, or a screen reader announces it unnamed.
@@ -235,6 +252,21 @@ class CallAttemptInline(RefusedWritesMixin, admin.TabularInline):
             else:
                 field.widget.attrs["aria-label"] = label
         return field
+
+
+class CallAttemptInline(LabelledInputsMixin, RefusedWritesMixin, admin.TabularInline):
+    """Attempts are added, never rewritten: the record of who called when stays as it happened."""
+
+    refused_writes = ("change", "delete")
+    model = CallAttempt
+    form = CallAttemptForm
+    fields = ["attempted_at", "age", "made_by", "outcome", "note"]
+    readonly_fields = ["age", "made_by"]
+    extra = 1
+
+    @admin.display(description="how long ago")
+    def age(self, obj: CallAttempt) -> str:
+        return f"{timesince(obj.attempted_at, depth=1)} ago" if obj.pk else ""
 
 
 class NoteInline(RefusedWritesMixin, admin.StackedInline):
@@ -281,8 +313,9 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
     refused_writes = ("add",)  # requests come from the form only
     list_display = [
         "reference_display",
+        "promised",
+        "overdue",  # beside the promise it follows from, where it cannot scroll out of sight
         "received",
-        "overdue",  # beside the age it follows from, where it cannot scroll out of sight
         "status",
         "assigned_to",
         "best_times",
@@ -290,8 +323,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "call_attempts",
     ]
     list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", ReceivedFilter)]
-    list_select_related = ["assigned_to"]
-    ordering = ["created_at"]
+    list_select_related = ["assigned_to", "booking"]
     # A working page, and no second count of the whole table under every filtered page (see docs/performance.md).
     list_per_page = 50
     show_full_result_count = False
@@ -319,7 +351,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
             "Who they are and how to reach them",
             {"fields": ["name", "phone_link", "email", "voicemail_ok", "request_for", "message"]},
         ),
-        ("When they expect the call", {"fields": ["received", "best_times", "overdue"]}),
+        ("When they expect the call", {"fields": ["promise", "received", "best_times", "overdue"]}),
         (
             RECORD_FIELDSET,
             {
@@ -337,6 +369,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "reference_display",
+        "promise",
         "received",
         "overdue",
         "linked_requests",
@@ -366,6 +399,10 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_triage_figures()
+
+    def get_ordering(self, request):
+        # The soonest promise first; requests promised nothing (no opening hours were recorded) after them.
+        return [F("promised_at").asc(nulls_last=True), "created_at"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "assigned_to":
@@ -417,6 +454,14 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
     @admin.display(description="received", ordering="created_at")
     def received(self, obj: ConsultationRequest) -> str:
         return _when(obj.created_at)
+
+    @admin.display(description="promised", ordering=F("promised_at").asc(nulls_last=True))
+    def promised(self, obj: ConsultationRequest) -> str:
+        return promised_briefly(obj, in_clinic_time())
+
+    @admin.display(description="promised")
+    def promise(self, obj: ConsultationRequest) -> str:
+        return booking.promise_in_words(obj) or "Nothing: no opening time was recorded when it arrived."
 
     @admin.display(description="best times")
     def best_times(self, obj: ConsultationRequest) -> str:
@@ -531,6 +576,8 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         if obj is not None:
             services.record_view(consultation_request=obj, by=request.user)
         context["record_fieldset"] = RECORD_FIELDSET
+        if obj is not None and getattr(obj, "booking", None) is not None and self.has_change_permission(request, obj):
+            context["move_call_url"] = reverse("admin:consultations_consultationrequest_move_call", args=[obj.pk])
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Actions
@@ -580,6 +627,16 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
                 self.admin_site.admin_view(self.search_view),
                 name="consultations_consultationrequest_search",
             ),
+            path(
+                "today/",
+                self.admin_site.admin_view(self.today_view),
+                name="consultations_consultationrequest_today",
+            ),
+            path(
+                "<int:object_id>/move-call/",
+                self.admin_site.admin_view(self.move_call_view),
+                name="consultations_consultationrequest_move_call",
+            ),
             *super().get_urls(),
         ]
 
@@ -614,6 +671,116 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         response["Cache-Control"] = "no-store"
         return response
+
+    # Booked calls: moving one, and the day's calls
+
+    def move_call_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Move a request's booked call to another open time, with the capacity rules the form keeps."""
+        consultation_request = get_object_or_404(ConsultationRequest.objects.select_related("booking"), pk=object_id)
+        if not self.has_change_permission(request, consultation_request):
+            raise PermissionDenied
+        change_url = reverse("admin:consultations_consultationrequest_change", args=[consultation_request.pk])
+        booked = getattr(consultation_request, "booking", None)
+        if booked is None:
+            self.message_user(request, f"{consultation_request} has no booked call to move.", messages.WARNING)
+            return redirect(change_url)
+        form = MoveCallForm(request.POST or None, days=booking.open_call_times(excluding=booked))
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.move_booked_call(
+                    booking=booked, starts_at=form.cleaned_data["starts_at"], by=request.user
+                )
+            except booking.TimeTaken:
+                form.add_error("starts_at", "Every place at that time has been taken. Choose another time.")
+            except booking.TimeNotOffered:
+                form.add_error(
+                    "starts_at",
+                    "That time is not offered any more (it is past, too soon, closed or outside the call "
+                    "windows). Choose another time.",
+                )
+            else:
+                when = call_time_in_words(in_clinic_time(moved.starts_at), in_clinic_time(moved.ends_at))
+                self.message_user(request, f"The call for {consultation_request} is now {when}.", messages.SUCCESS)
+                return redirect(change_url)
+            form.offer(booking.open_call_times(excluding=booked))  # the list as it is now, without the refused time
+        return TemplateResponse(
+            request,
+            "admin/consultations/consultationrequest/move_call.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Move the call for {consultation_request}",
+                "opts": self.opts,
+                "original": consultation_request,
+                "change_url": change_url,
+                "booked_for": booking.promise_in_words(consultation_request),
+                "form": form,
+            },
+        )
+
+    def today_view(self, request: HttpRequest) -> HttpResponse:
+        """The calls promised for today, in time order: booked calls, and "as soon as possible" requests due today
+        and still open. References, times, statuses and assignees only, as the queue shows."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        now = in_clinic_time()
+        day_starts = datetime.combine(now.date(), datetime.min.time(), tzinfo=clinic_zone())
+        day_ends = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=clinic_zone())
+        calls = (
+            ConsultationRequest.objects.with_triage_figures()
+            .filter(
+                Q(booking__starts_at__gte=day_starts, booking__starts_at__lt=day_ends)
+                | Q(booking__isnull=True, status__in=OPEN_STATUSES, due_by__gte=day_starts, due_by__lt=day_ends)
+            )
+            .select_related("booking", "assigned_to")
+            .order_by("promised_at", "created_at")
+        )
+        rows = [
+            {
+                "request": call,
+                "url": reverse("admin:consultations_consultationrequest_change", args=[call.pk]),
+                "when": _promised_today(call),
+            }
+            for call in calls
+        ]
+        return TemplateResponse(
+            request,
+            "admin/consultations/consultationrequest/today.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Today’s calls: {day_in_words(now)}",
+                "opts": self.opts,
+                "rows": rows,
+                "queue_url": reverse("admin:consultations_consultationrequest_changelist"),
+            },
+        )
+
+
+def _promised_today(consultation_request: ConsultationRequest) -> str:
+    booked = getattr(consultation_request, "booking", None)
+    if booked is not None:
+        return format_time_range(in_clinic_time(booked.starts_at), in_clinic_time(booked.ends_at))
+    return f"as soon as possible, by {format_time(in_clinic_time(consultation_request.due_by).time())}"
+
+
+class MoveCallForm(forms.Form):
+    starts_at = forms.CharField(label="New time", widget=forms.Select)
+
+    def __init__(self, *args, days: list[booking.CallDay], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer(days)
+
+    def offer(self, days: list[booking.CallDay]) -> None:
+        """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
+        so that a time taken meanwhile gets its own message."""
+        self.fields["starts_at"].widget.choices = [("", "Choose a time")] + [
+            (day.label, [(slot.value, slot.label) for slot in day.slots]) for day in days
+        ]
+
+    def clean_starts_at(self):
+        starts_at = booking.parse_slot_value(self.cleaned_data["starts_at"])
+        if starts_at is None:
+            raise ValidationError("Choose a time from the list.")
+        return starts_at
 
 
 @admin.register(AuditEntry)
@@ -668,3 +835,137 @@ class StaffNotificationAdmin(RefusedWritesMixin, admin.ModelAdmin):
         for problem in dashboard.notification_health().problems:
             self.message_user(request, problem, messages.WARNING)
         return super().changelist_view(request, extra_context)
+
+
+# Call capacity (issue 12): the Clinic manager's one page of booking rules and call windows.
+
+CALL_MINUTES_RANGE = (5, 240)
+PLACES_RANGE = (1, 50)
+# Any day will do to count the calls that fit in a window (no window spans a change of clock).
+_A_DAY = date(2026, 1, 5)
+
+
+def _window_in_words(window: booking.WindowSpec) -> str:
+    return f"{Weekday(window.weekday).label} {format_time(window.starts)}–{format_time(window.ends)}"
+
+
+class CallWindowForm(forms.ModelForm):
+    class Meta:
+        model = CallWindow
+        fields = ["weekday", "starts", "ends", "call_minutes", "places"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (least, most) in (("call_minutes", CALL_MINUTES_RANGE), ("places", PLACES_RANGE)):
+            self.fields[name].widget.attrs.update(min=least, max=most)
+
+    def _in_range(self, name: str, bounds: tuple[int, int], what: str) -> int:
+        value = self.cleaned_data[name]
+        if value is not None and not bounds[0] <= value <= bounds[1]:
+            raise ValidationError(f"{what} must be from {bounds[0]} to {bounds[1]}.")
+        return value
+
+    def clean_call_minutes(self):
+        return self._in_range("call_minutes", CALL_MINUTES_RANGE, "A call's length in minutes")
+
+    def clean_places(self):
+        return self._in_range("places", PLACES_RANGE, "The number of calls at once")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends, minutes = cleaned.get("starts"), cleaned.get("ends"), cleaned.get("call_minutes")
+        if starts is None or ends is None:
+            return cleaned
+        if ends <= starts:
+            self.add_error("ends", "A window must end after it starts.")
+        elif minutes and self.window_spec() is not None and not any(self.window_spec().slot_starts(_A_DAY)):
+            self.add_error("call_minutes", f"Not one whole {minutes}-minute call fits in this window.")
+        return cleaned
+
+    def window_spec(self) -> booking.WindowSpec | None:
+        """The window this form proposes, once its fields are valid."""
+        data = self.cleaned_data
+        if any(data.get(name) is None for name in ("weekday", "starts", "ends", "call_minutes", "places")):
+            return None
+        return booking.WindowSpec(
+            weekday=int(data["weekday"]),
+            starts=data["starts"],
+            ends=data["ends"],
+            call_minutes=data["call_minutes"],
+            places=data["places"],
+        )
+
+
+class CallWindowFormSet(BaseInlineFormSet):
+    """The windows as a whole: none overlapping on one weekday, and none of the calls already booked left out."""
+
+    def proposed_windows(self) -> list[booking.WindowSpec]:
+        specs = []
+        for form in self.forms:
+            if not form.cleaned_data or self._should_delete_form(form):
+                continue
+            specs.append(form.window_spec())
+        return specs
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        windows = sorted(self.proposed_windows(), key=lambda window: (window.weekday, window.starts))
+        overlaps = [
+            f"{_window_in_words(first)} and {_window_in_words(second)}"
+            for first, second in zip(windows, windows[1:], strict=False)
+            if first.weekday == second.weekday and second.starts < first.ends
+        ]
+        if overlaps:
+            raise ValidationError(
+                [f"These windows overlap: {pair}. Make them one window, or move one." for pair in overlaps]
+            )
+        # Locks the window rows until the admin's transaction saves the change (see booking.py).
+        misfits = booking.calls_that_would_not_fit(windows=windows)
+        if misfits:
+            calls = "; ".join(
+                f"{misfit.consultation_request.reference_display} "
+                f"({call_time_in_words(in_clinic_time(misfit.starts_at), in_clinic_time(misfit.ends_at))})"
+                for misfit in misfits
+            )
+            raise ValidationError(
+                f"This change leaves no place for {len(misfits)} call(s) already booked: {calls}. "
+                "Move those calls to other times first (from each request's page), then make this change."
+            )
+
+
+class CallWindowInline(LabelledInputsMixin, admin.TabularInline):
+    model = CallWindow
+    form = CallWindowForm
+    formset = CallWindowFormSet
+    fields = ["weekday", "starts", "ends", "call_minutes", "places"]
+    extra = 1
+
+
+@admin.register(BookingRules)
+class BookingRulesAdmin(admin.ModelAdmin):
+    """One row, never added again or deleted; Django's admin log records who changed what."""
+
+    inlines = [CallWindowInline]
+    fields = ["notice_hours"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "notice_hours":
+            field.max_value = 168
+            field.validators.append(MaxValueValidator(168, "At most a week: 168 hours."))
+            field.widget.attrs["max"] = 168
+        return field
+
+    def changelist_view(self, request, extra_context=None):
+        """A list of one is a needless step: go straight to the row."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return redirect("admin:consultations_bookingrules_change", booking.booking_rules().pk)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from consultations.booking import promise_in_words
 from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
 from portland_site.clinic_time import in_clinic_time
 
@@ -25,6 +26,8 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
         return {
             "reference": consultation_request.reference_display,
             "received_at": in_clinic_time(consultation_request.created_at),
+            # The time as it stands when the email goes: a call moved meanwhile shows its new time.
+            "promised": promise_in_words(consultation_request),
             "admin_link": admin_link(consultation_request),
         }
     queue_path = reverse("admin:consultations_consultationrequest_changelist")

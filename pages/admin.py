@@ -7,6 +7,7 @@ changed what (LogEntry: field names, never values); "Changes to the clinic's fac
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
+from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -177,7 +178,9 @@ class FactChangeAdmin(admin.ModelAdmin):
     list_select_related = ["user", "content_type"]
 
     def get_queryset(self, request: HttpRequest):
-        return super().get_queryset(request).filter(content_type__app_label="pages")
+        # The call capacity (its windows are logged on it) is the Clinic manager's to set, like the facts.
+        capacity = Q(content_type__app_label="consultations", content_type__model="bookingrules")
+        return super().get_queryset(request).filter(Q(content_type__app_label="pages") | capacity)
 
     @admin.display(description="what")
     def what(self, obj: LogEntry) -> str:

@@ -15,18 +15,21 @@ def format_time(value: time) -> str:
     return f"{hour} {suffix}" if value.minute == 0 else f"{hour}:{value.minute:02d} {suffix}"
 
 
-def by_when(moment: datetime, now: datetime) -> str:
-    """A deadline in words as seen from `now`, e.g. "by 1 pm today", "by 1 pm on Monday"."""
+def day_from(moment: datetime, now: datetime) -> str:
+    """The day of `moment` as seen from `now`: "today", "tomorrow", "on Monday", "on Monday, December 14"."""
     days_ahead = (moment.date() - now.date()).days
     if days_ahead == 0:
-        day = "today"
-    elif days_ahead == 1:
-        day = "tomorrow"
-    elif 1 < days_ahead < len(DAY_NAMES):
-        day = f"on {DAY_NAMES[moment.weekday()]}"
-    else:
-        day = f"on {DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
-    return f"by {format_time(moment.time())} {day}"
+        return "today"
+    if days_ahead == 1:
+        return "tomorrow"
+    if 1 < days_ahead < len(DAY_NAMES):
+        return f"on {DAY_NAMES[moment.weekday()]}"
+    return f"on {DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
+
+
+def by_when(moment: datetime, now: datetime) -> str:
+    """A deadline in words as seen from `now`, e.g. "by 1 pm today", "by 1 pm on Monday"."""
+    return f"by {format_time(moment.time())} {day_from(moment, now)}"
 
 
 # The names people use for the clinic's time zone, for the zones of the contiguous US; others use the zone's own.
@@ -48,6 +51,11 @@ def _clock_time(value: datetime) -> str:
 
 def _half_of_day(value: datetime) -> str:
     return "am" if value.hour < 12 else "pm"
+
+
+def call_start_time(value: datetime) -> str:
+    """When a booked call starts, as the site writes call times: "10:00 am", "1:30 pm"."""
+    return f"{_clock_time(value)} {_half_of_day(value)}"
 
 
 def format_time_range(starts: datetime, ends: datetime) -> str:

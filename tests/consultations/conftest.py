@@ -44,3 +44,24 @@ def search_queue(client, term: str, **filters):
     """Search the queue as the search box does (by POST; the term is never in a URL) and follow to the list."""
     filters_query = "&".join(f"{name}={value}" for name, value in filters.items())
     return client.post(f"{ADMIN}search/", {"q": term, "filters": filters_query}, follow=True)
+
+
+def form_data(response, form_id: str = "consultationrequest_form") -> dict:
+    """What a browser would send back from an admin change form as it stands."""
+    form = soup(response).find("form", id=form_id)
+    data = {}
+    for field in form.find_all(["input", "select", "textarea"]):
+        name = field.get("name")
+        if not name or field.get("type") in ("submit", "button"):
+            continue
+        if field.name == "select":
+            chosen = field.find("option", selected=True)
+            data[name] = chosen["value"] if chosen else ""
+        elif field.name == "textarea":
+            data[name] = field.get_text()
+        elif field.get("type") == "checkbox":
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        else:
+            data[name] = field.get("value", "")
+    return data

@@ -25,7 +25,7 @@ from consultations.models import (
 )
 from consultations.services import REFERENCE_ALPHABET, change_status, record_call_attempt
 from tests.conftest import sign_in_staff
-from tests.consultations.conftest import ADMIN, search_queue, soup
+from tests.consultations.conftest import ADMIN, form_data, search_queue, soup
 from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
@@ -41,27 +41,6 @@ def listed(response) -> list[str]:
     """The references in the list, in order."""
     page = BeautifulSoup(response.content, "html.parser")
     return [cell.get_text(strip=True) for cell in page.select("#result_list tbody th.field-reference_display")]
-
-
-def form_data(response) -> dict:
-    """What a browser would send back from the change form as it stands."""
-    form = BeautifulSoup(response.content, "html.parser").find("form", id="consultationrequest_form")
-    data = {}
-    for field in form.find_all(["input", "select", "textarea"]):
-        name = field.get("name")
-        if not name or field.get("type") in ("submit", "button"):
-            continue
-        if field.name == "select":
-            chosen = field.find("option", selected=True)
-            data[name] = chosen["value"] if chosen else ""
-        elif field.name == "textarea":
-            data[name] = field.get_text()
-        elif field.get("type") == "checkbox":
-            if field.has_attr("checked"):
-                data[name] = field.get("value", "on")
-        else:
-            data[name] = field.get("value", "")
-    return data
 
 
 def act(client, action: str, *requests: ConsultationRequest, **extra):
