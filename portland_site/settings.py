@@ -161,7 +161,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copy of the editorial pages, in front of the shared cache (see pages/caching.py).
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
-# Each process's own call-back counters, used only while the shared cache is down (consultations/ratelimit.py).
+# Each process's own rate-limit counters, used only while the shared cache is down (portland_site/ratelimit.py).
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 
 # Task queue: django-tasks with its database backend; the queue lives in our own database.
