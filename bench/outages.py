@@ -16,7 +16,6 @@ still the one it started with (nothing restarted by hand or otherwise).
 """
 
 import argparse
-import asyncio
 import os
 import re
 import secrets
@@ -27,75 +26,35 @@ import time
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from email import message_from_bytes
-from email.policy import default as default_policy
-from pathlib import Path
 
 import psycopg2
-from aiosmtpd.controller import Controller
+from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
+from stack import FORM_PATH, ROOT, free_port, fresh_database
 
-ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis, fetch, free_port  # noqa: E402
+from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis, fetch  # noqa: E402
 
+# The server's address without a database name, as before bench/stack.py's BENCH_POSTGRES_URL names one.
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
-FORM_PATH = "/request-a-call-back/"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _FORM_TOKEN_INPUT = re.compile(r'name="form_token" value="([^"]+)"')
-_REFERENCE = re.compile(r"New call-back request (\S+)")
 
 
-class MailServer:
-    """Accepts mail, or answers 451 to every recipient, or answers every command `delay` seconds late."""
+class MailServer(SMTPSink):
+    """Accepts mail, or answers 451 to every recipient, or answers every command 2 s late (`mode`)."""
+
+    MODES = {"accept": ("250 OK", 0.0), "451": ("451 4.3.0 Try again later", 0.0), "slow": ("250 OK", 2.0)}
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.mode = "accept"
-        self.delay = 2.0
-        self.received: list[tuple[str, str]] = []  # (reference, Message-ID)
-        self._controller: Controller | None = None
+        super().__init__(free_port())
 
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
+    def set_mode(self, mode: str) -> None:
+        self.reply_to_rcpt, self.reply_delay = self.MODES[mode]
 
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    @property
-    def stopped(self) -> bool:
-        return self._controller is None
-
-    async def _late(self) -> None:
-        if self.mode == "slow":
-            await asyncio.sleep(self.delay)
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 (aiosmtpd's names)
-        await self._late()
-        session.host_name = hostname
-        return responses
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
-        await self._late()
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        await self._late()
-        if self.mode == "451":
-            return "451 4.3.0 Try again later"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        await self._late()
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        reference = _REFERENCE.search(str(message["Subject"]))
-        self.received.append((reference.group(1) if reference else "", str(message["Message-ID"])))
-        return "250 Message accepted"
+    def deliveries(self) -> list[tuple[str, str]]:
+        """(reference, Message-ID) of every message received."""
+        return [(reference_in(message), str(message["Message-ID"])) for message in self.received]
 
 
 class People:
@@ -174,14 +133,6 @@ class People:
         self._pool.shutdown(wait=True)
 
 
-def sql(statement: str) -> None:
-    admin = psycopg2.connect(f"{POSTGRES_URL}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(statement)
-    admin.close()
-
-
 def stored_references(database_url: str) -> set[str]:
     connection = psycopg2.connect(database_url)
     with connection.cursor() as cursor:
@@ -197,150 +148,149 @@ def main() -> None:
     parser.add_argument("--people-per-second", type=float, default=2)
     options = parser.parse_args()
 
-    database = f"ptc_outages_{os.getpid()}"
-    database_url = f"{POSTGRES_URL}/{database}"
-    sql(f'CREATE DATABASE "{database}"')
-    proxy = DatabaseProxy(("127.0.0.1", 5432))
-    redis = PrivateRedis()
-    mail = MailServer()
-    processes: list[subprocess.Popen] = []
-    site = None
-    try:
-        proxy.start()
-        redis.start()
-        mail.start()
-        env = {
-            "DJANGO_SETTINGS_MODULE": "portland_site.settings",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": f"{POSTGRES_URL.rsplit(':', 1)[0]}:{proxy.port}/{database}",
-            "REDIS_URL": redis.url,
-            "EMAIL_URL": f"smtp://127.0.0.1:{mail.port}",
-            "EMAIL_TIMEOUT": "3",
-            "CONSULTATION_NOTIFY_EMAILS": "intake@example.org",
-            "CONSULTATION_RATE_LIMIT_PER_HOUR": "100000",
-            "NOTIFICATION_RETRY_BASE_SECONDS": "2",
-            "NOTIFICATION_RETRY_CAP_SECONDS": "8",
-            "NOTIFICATION_SWEEP_SECONDS": "2",
-            "LOG_LEVEL": "WARNING",
-        }
-        for command in (["migrate", "--verbosity", "0"], ["collectstatic", "--noinput", "--verbosity", "0"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env={**os.environ, **env, "DATABASE_URL": database_url},
-                check=True,
-            )
-        site = Gunicorn(environment=env, workers=2)
-        site.start()
-        for number in range(2):
-            processes.append(
-                subprocess.Popen(
-                    [sys.executable, "manage.py", "run_worker", "--worker-id", f"outages-{number}"],
+    with fresh_database(f"{POSTGRES_URL}/postgres") as database_url:
+        database = database_url.rsplit("/", 1)[1]
+        proxy = DatabaseProxy(("127.0.0.1", 5432))
+        redis = PrivateRedis()
+        mail = MailServer()
+        processes: list[subprocess.Popen] = []
+        site = None
+        try:
+            proxy.start()
+            redis.start()
+            mail.start()
+            env = {
+                "DJANGO_SETTINGS_MODULE": "portland_site.settings",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+                "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DATABASE_URL": f"{POSTGRES_URL.rsplit(':', 1)[0]}:{proxy.port}/{database}",
+                "REDIS_URL": redis.url,
+                "EMAIL_URL": f"smtp://127.0.0.1:{mail.port}",
+                "EMAIL_TIMEOUT": "3",
+                "CONSULTATION_NOTIFY_EMAILS": "intake@example.org",
+                "CONSULTATION_RATE_LIMIT_PER_HOUR": "100000",
+                "NOTIFICATION_RETRY_BASE_SECONDS": "2",
+                "NOTIFICATION_RETRY_CAP_SECONDS": "8",
+                "NOTIFICATION_SWEEP_SECONDS": "2",
+                "LOG_LEVEL": "WARNING",
+            }
+            for command in (["migrate", "--verbosity", "0"], ["collectstatic", "--noinput", "--verbosity", "0"]):
+                subprocess.run(
+                    [sys.executable, "manage.py", *command],
                     cwd=ROOT,
-                    env={**os.environ, **env},
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+                    env={**os.environ, **env, "DATABASE_URL": database_url},
+                    check=True,
+                )
+            site = Gunicorn(environment=env, workers=2)
+            site.start()
+            for number in range(2):
+                processes.append(
+                    subprocess.Popen(
+                        [sys.executable, "manage.py", "run_worker", "--worker-id", f"outages-{number}"],
+                        cwd=ROOT,
+                        env={**os.environ, **env},
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+            worker_pids = [process.pid for process in processes]
+
+            def smtp(mode: str):
+                def change() -> None:
+                    if mode == "refuse":
+                        mail.stop()
+                        return
+                    if mail.stopped:
+                        mail.start()
+                    mail.set_mode(mode)
+
+                return change
+
+            def normal() -> None:
+                proxy.restore()
+                if redis.stopped:
+                    redis.start()
+                smtp("accept")()
+
+            phases = [
+                ("normal", normal),
+                ("database refused", proxy.refuse),
+                ("normal", normal),
+                ("database frozen", proxy.freeze),
+                ("normal", normal),
+                ("Redis stopped", redis.stop),
+                ("SMTP refusing", lambda: (normal(), smtp("refuse")())),
+                ("SMTP answering 451", smtp("451")),
+                ("SMTP slow", smtp("slow")),
+                ("normal", normal),
+            ]
+            people = People(site.base)
+            # One request first, and its email, so that every phase meets workers that are up and polling.
+            people.arrive(0)
+            ready_by = time.monotonic() + 120
+            while not mail.deliveries() and time.monotonic() < ready_by:
+                time.sleep(0.5)
+            started = time.monotonic()
+            number = 1
+            for name, begin in phases:
+                begin()
+                print(f"{time.monotonic() - started:6.1f} s  {name}", flush=True)
+                phase_end = time.monotonic() + options.phase_seconds
+                while time.monotonic() < phase_end:
+                    people.arrive(number)
+                    number += 1
+                    time.sleep(1 / options.people_per_second)
+            normal()
+            people.wait()
+            print(f"{time.monotonic() - started:6.1f} s  every person done; waiting for the emails", flush=True)
+
+            stored = stored_references(database_url)
+            deadline = time.monotonic() + 300
+            while (
+                time.monotonic() < deadline
+                and any(process.poll() is None for process in processes)
+                and not stored <= {reference for reference, _ in mail.deliveries()}
+            ):
+                time.sleep(1)
+            deliveries = mail.deliveries()
+            delivered = Counter(reference for reference, _ in deliveries)
+            message_ids = Counter(deliveries)
+            alive = all(process.poll() is None for process in processes) and [p.pid for p in processes] == worker_pids
+            print(f"{time.monotonic() - started:6.1f} s  done")
+            print(f"people: {people.people}; got through: {people.through}; gave up: {people.gave_up}")
+            print(
+                "POST answers: "
+                + ", ".join(
+                    f"{status}: {count} (slowest {people.slowest[status]:.1f} s)"
+                    for status, count in sorted(people.answers.items())
                 )
             )
-        worker_pids = [process.pid for process in processes]
-
-        def smtp(mode: str):
-            def change() -> None:
-                if mode == "refuse":
-                    mail.stop()
-                    return
-                if mail.stopped:
-                    mail.start()
-                mail.mode = mode
-
-            return change
-
-        def normal() -> None:
-            proxy.restore()
-            if redis.stopped:
-                redis.start()
-            smtp("accept")()
-
-        phases = [
-            ("normal", normal),
-            ("database refused", proxy.refuse),
-            ("normal", normal),
-            ("database frozen", proxy.freeze),
-            ("normal", normal),
-            ("Redis stopped", redis.stop),
-            ("SMTP refusing", lambda: (normal(), smtp("refuse")())),
-            ("SMTP answering 451", smtp("451")),
-            ("SMTP slow", smtp("slow")),
-            ("normal", normal),
-        ]
-        people = People(site.base)
-        # One request first, and its email, so that every phase meets workers that are up and polling.
-        people.arrive(0)
-        ready_by = time.monotonic() + 120
-        while not mail.received and time.monotonic() < ready_by:
-            time.sleep(0.5)
-        started = time.monotonic()
-        number = 1
-        for name, begin in phases:
-            begin()
-            print(f"{time.monotonic() - started:6.1f} s  {name}", flush=True)
-            phase_end = time.monotonic() + options.phase_seconds
-            while time.monotonic() < phase_end:
-                people.arrive(number)
-                number += 1
-                time.sleep(1 / options.people_per_second)
-        normal()
-        people.wait()
-        print(f"{time.monotonic() - started:6.1f} s  every person done; waiting for the emails", flush=True)
-
-        stored = stored_references(database_url)
-        deadline = time.monotonic() + 300
-        while (
-            time.monotonic() < deadline
-            and any(process.poll() is None for process in processes)
-            and not stored <= {reference for reference, _ in mail.received}
-        ):
-            time.sleep(1)
-        delivered = Counter(reference for reference, _ in mail.received)
-        message_ids = Counter(mail.received)
-        alive = all(process.poll() is None for process in processes) and [p.pid for p in processes] == worker_pids
-        print(f"{time.monotonic() - started:6.1f} s  done")
-        print(f"people: {people.people}; got through: {people.through}; gave up: {people.gave_up}")
-        print(
-            "POST answers: "
-            + ", ".join(
-                f"{status}: {count} (slowest {people.slowest[status]:.1f} s)"
-                for status, count in sorted(people.answers.items())
+            print(f"rows stored (new requests): {len(stored)}")
+            print(f"distinct staff emails delivered: {len(delivered)} (messages received: {len(deliveries)})")
+            print(f"lost: {len(stored - set(delivered)) + people.gave_up} (stored without email, or never stored)")
+            duplicated = sum(count - 1 for count in delivered.values())
+            same_id = sum(count - 1 for count in message_ids.values())
+            print(f"duplicated: {duplicated} extra copies ({same_id} of them with the same Message-ID as the first)")
+            print(
+                f"workers still the ones started, never restarted: {alive}; gunicorn log lines with 'Traceback': "
+                f"{site.log().count('Traceback')}"
             )
-        )
-        print(f"rows stored (new requests): {len(stored)}")
-        print(f"distinct staff emails delivered: {len(delivered)} (messages received: {len(mail.received)})")
-        print(f"lost: {len(stored - set(delivered)) + people.gave_up} (stored without email, or never stored)")
-        duplicated = sum(count - 1 for count in delivered.values())
-        same_id = sum(count - 1 for count in message_ids.values())
-        print(f"duplicated: {duplicated} extra copies ({same_id} of them with the same Message-ID as the first)")
-        print(
-            f"workers still the ones started, never restarted: {alive}; gunicorn log lines with 'Traceback': "
-            f"{site.log().count('Traceback')}"
-        )
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        proxy.restore()
-        if site is not None:
-            site.stop()
-        proxy.stop()
-        redis.close()
-        mail.stop()
-        sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            proxy.restore()
+            if site is not None:
+                site.stop()
+            proxy.stop()
+            redis.close()
+            mail.stop()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import re
 import secrets
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ FORM_PATH = "/request-a-call-back/"
 @dataclass(frozen=True)
 class Site:
     base: str  # http://127.0.0.1:<port>
+    port: int
     web_command: str
     log: Path  # gunicorn's output
     process_group: int  # gunicorn's master and workers
@@ -66,21 +68,27 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, ""
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+
+
 @contextmanager
-def _fresh_database():
+def fresh_database(postgres_url: str = POSTGRES_URL):
+    """Yield the URL of a new, empty database on the server of `postgres_url` (a database its user may connect
+    to, as a user that may create databases); the database is dropped afterwards."""
     name = f"ptc_bench_{os.getpid()}_{int(time.time())}"
-    admin = psycopg2.connect(POSTGRES_URL)
+    admin = psycopg2.connect(postgres_url)
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield postgres_url.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -88,15 +96,16 @@ def _fresh_database():
 
 
 @contextmanager
-def _own_redis_prefix():
+def _own_redis_prefix(redis_url: str):
     prefix = f"ptc_bench_{secrets.token_hex(4)}"
     try:
         yield prefix
     finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
+        if redis_url:  # without it, the cache is each process's local memory: nothing to delete
+            client = redis.Redis.from_url(redis_url)
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
 
 
 @contextmanager
@@ -116,8 +125,8 @@ def _web_server(env: dict, log: Path, command: str):
             server.wait()
 
 
-def _wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 60
+def wait_until_up(base: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
             if fetch(base + "/healthz")[0] == 200:
@@ -125,17 +134,20 @@ def _wait_until_up(base: str) -> None:
         except OSError:
             pass
         time.sleep(0.2)
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+    raise SystemExit(f"gunicorn did not answer /healthz within {seconds:.0f} s")
 
 
 @contextmanager
-def production_site(web_command: str | None = None):
-    """Yield a Site running the Procfile's web command (or the one given, to try other gunicorn settings)."""
+def production_site(web_command: str | None = None, *, environment: dict | None = None, redis_url: str = REDIS_URL):
+    """Yield a Site running the Procfile's web command (or the one given, to try other gunicorn settings).
+
+    `environment` adds to or overrides the site's variables (a raised rate limit, WEB_CONCURRENCY, ...); an empty
+    `redis_url` leaves the cache in each process's local memory."""
     if web_command is None:
         web_command = re.search(r"^web:\s*(.+)$", (ROOT / "Procfile").read_text(), re.MULTILINE).group(1)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    with _fresh_database() as database_url, _own_redis_prefix() as prefix:
+    with fresh_database() as database_url, _own_redis_prefix(redis_url) as prefix:
         env = {
             **os.environ,
             "PATH": f"{Path(PYTHON).parent}:{os.environ['PATH']}",
@@ -144,19 +156,21 @@ def production_site(web_command: str | None = None):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DATABASE_URL": database_url,
-            "REDIS_URL": REDIS_URL,
+            "REDIS_URL": redis_url,
             "CACHE_KEY_PREFIX": prefix,
             "SITE_URL": base,
             "HOST": "127.0.0.1",
             "PORT": str(port),
+            **(environment or {}),
         }
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
         log = Path(tempfile.gettempdir()) / f"{prefix}-gunicorn.log"
         with _web_server(env, log, web_command) as process_group:
-            _wait_until_up(base)
+            wait_until_up(base)
             yield Site(
                 base=base,
+                port=port,
                 web_command=web_command,
                 log=log,
                 process_group=process_group,

@@ -13,44 +13,25 @@ stored to its email arriving (p50, p95, max), which is what a patient's request 
 import argparse
 import os
 import secrets
-import socket
-import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
+from email.message import EmailMessage
 
-import psycopg2
-from aiosmtpd.controller import Controller
-
-BASE_DIR = Path(__file__).resolve().parent.parent
+from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
+from stack import ROOT, free_port, fresh_database, percentile
 
 
-class Sink:
-    def __init__(self) -> None:
+class Sink(SMTPSink):
+    """Keeps only when each request's first email arrived."""
+
+    def __init__(self, port: int) -> None:
+        super().__init__(port)
         self.arrived: dict[str, float] = {}
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
-        for line in envelope.content.decode(errors="replace").splitlines():
-            if line.startswith("Subject: New call-back request "):
-                self.arrived.setdefault(line.rsplit(" ", 1)[1], time.time())
-                break
-        return "250 OK"
-
-
-def free_port() -> int:
-    for port in range(8450, 8500):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise SystemExit("no free port in 8450-8499")
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
+    def keep(self, message: EmailMessage) -> None:
+        if reference := reference_in(message):
+            self.arrived.setdefault(reference, time.time())
 
 
 def store_requests(count: int, *, first_phone: int, per_second: float | None = None) -> dict[str, float]:
@@ -100,7 +81,7 @@ def run_round(*, workers: int, requests: int, trickle: int, sink: Sink, env: dic
     processes = [
         subprocess.Popen(
             [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--worker-id", f"bench-{number}"],
-            cwd=BASE_DIR,
+            cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -136,42 +117,38 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
     options = parser.parse_args()
 
-    database = f"ptc_bench_notifications_{os.getpid()}"
-    admin = psycopg2.connect(f"{options.postgres}/postgres")
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {database}")
-    sink = Sink()
-    port = free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portland_site.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "localhost",
-        "DATABASE_URL": f"{options.postgres}/{database}",
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        "CONSULTATION_NOTIFY_EMAILS": "bench@example.org",
-        "LOG_LEVEL": "WARNING",
-    }
+    sink = Sink(free_port())
+    sink.start()
     try:
-        migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
-        subprocess.run(migrate, cwd=BASE_DIR, env=env, check=True)
-        os.environ.update(env)
-        sys.path.insert(0, str(BASE_DIR))
-        import django
+        with fresh_database(f"{options.postgres}/postgres") as database_url:
+            env = {
+                **os.environ,
+                "DJANGO_SETTINGS_MODULE": "portland_site.settings",
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": "localhost",
+                "DATABASE_URL": database_url,
+                "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
+                "CONSULTATION_NOTIFY_EMAILS": "bench@example.org",
+                "LOG_LEVEL": "WARNING",
+            }
+            migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
+            subprocess.run(migrate, cwd=ROOT, env=env, check=True)
+            os.environ.update(env)
+            sys.path.insert(0, str(ROOT))
+            import django
 
-        django.setup()
-        for workers in (1, 2):
-            print(run_round(workers=workers, requests=options.requests, trickle=200, sink=sink, env=env), flush=True)
+            django.setup()
+            from django.db import connections
+
+            try:
+                for workers in (1, 2):
+                    round_ = run_round(workers=workers, requests=options.requests, trickle=200, sink=sink, env=env)
+                    print(round_, flush=True)
+            finally:
+                connections.close_all()  # before the database is dropped
     finally:
-        from django.db import connections
-
-        connections.close_all()
-        controller.stop()
-        admin.cursor().execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
-        admin.close()
+        sink.stop()
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/submit.py [--requests 500] [--concurrency 20] [--workers 4] [--redis redis://…]
 
-It creates a fresh PostgreSQL database on 127.0.0.1:5432 (user postgres, no password), migrates it, starts
-gunicorn on a free loopback port with production settings and the rate limit raised, then:
+It starts the site as bench/stack.py does (a fresh PostgreSQL database, the Procfile's gunicorn with production
+settings on a free loopback port) with `--workers` workers and the rate limit raised, then:
 
 1. fetches one form page per submission (each with its own CSRF cookie and one-time form token),
 2. waits out the form's 3-second minimum fill time, so that no submission counts as spam,
@@ -18,11 +18,6 @@ import argparse
 import os
 import platform
 import re
-import secrets
-import socket
-import statistics
-import subprocess
-import sys
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -32,11 +27,8 @@ from pathlib import Path
 
 import django
 import psycopg2
+from stack import FORM_PATH, percentile, production_site  # bench/stack.py, beside this script
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
-FORM_PATH = "/request-a-call-back/"
 HTTP_TIMEOUT = 30
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _FORM_TOKEN_INPUT = re.compile(r'name="form_token" value="([^"]+)"')
@@ -48,24 +40,6 @@ class OpenedForm:
     cookie: str
     csrf: str
     form_token: str
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def sql(statement: str, database: str = "postgres") -> tuple:
-    """Run one statement outside a transaction (as CREATE/DROP DATABASE need) and return its first row."""
-    connection = psycopg2.connect(dbname=database, **POSTGRES)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-            return cursor.fetchone() if cursor.description else ()
-    finally:
-        connection.close()
 
 
 def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None):
@@ -119,33 +93,20 @@ def submit(port: int, form: OpenedForm, index: int) -> tuple[float, bool]:
     return elapsed, status == 303 and location.endswith("/thanks/")
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
-
-
-def workers_cpu_seconds(master: subprocess.Popen) -> float:
-    """CPU time used so far by gunicorn's workers (Linux /proc): a figure that other work on the machine
-    doesn't inflate the way it inflates latency."""
-    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-    ticks = 0
-    for pid in children:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime and stime
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("gunicorn exited while starting")
-        try:
-            if request(port, "GET", "/healthz")[0] == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
+def rows_stored(database_url: str) -> tuple[int, int, int, str]:
+    """Requests stored, how many as spam, how many linked as duplicates, and the server's version."""
+    connection = psycopg2.connect(database_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), count(*) FILTER (WHERE status = 'spam'), count(duplicate_of_id)"
+                " FROM consultations_consultationrequest"
+            )
+            rows, spam, duplicates = cursor.fetchone()
+            cursor.execute("SHOW server_version")
+            return rows, spam, duplicates, cursor.fetchone()[0]
+    finally:
+        connection.close()
 
 
 def main() -> None:
@@ -157,66 +118,24 @@ def main() -> None:
     args = parser.parse_args()
 
     load_before = os.getloadavg()[0]
-    database = f"ptc_bench_{secrets.token_hex(4)}"
-    port = free_port()
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="0",
-        SITE_URL=f"http://127.0.0.1:{port}",
-        DATABASE_URL=f"postgres://{POSTGRES['user']}@{POSTGRES['host']}:{POSTGRES['port']}/{database}",
-        CONSULTATION_RATE_LIMIT_PER_HOUR=str(10 * args.requests),
+    environment = {
+        "WEB_CONCURRENCY": str(args.workers),
+        "CONSULTATION_RATE_LIMIT_PER_HOUR": str(10 * args.requests),
         # One staff email per request recorded in the same transaction, as in production (no worker sends them).
-        CONSULTATION_NOTIFY_EMAILS="intake@example.org",
-        LOG_LEVEL="WARNING",
-        REDIS_URL=args.redis,
-        CACHE_KEY_PREFIX=database,
-    )
-    sql(f'CREATE DATABASE "{database}"')
-    server = None
-    try:
-        manage = [sys.executable, "manage.py"]
-        subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
-        subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
-        server = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "portland_site.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--no-control-socket",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        wait_until_up(port, server)
-
+        "CONSULTATION_NOTIFY_EMAILS": "intake@example.org",
+        "LOG_LEVEL": "WARNING",
+    }
+    with production_site(environment=environment, redis_url=args.redis) as site:
+        port = site.port
         with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
-            opening_cpu, started = workers_cpu_seconds(server), time.perf_counter()
+            opening_cpu, started = site.cpu_seconds(), time.perf_counter()
             forms = list(pool.map(lambda _: open_form(port), range(args.requests)))
-            opening, opening_cpu = time.perf_counter() - started, workers_cpu_seconds(server) - opening_cpu
+            opening, opening_cpu = time.perf_counter() - started, site.cpu_seconds() - opening_cpu
             time.sleep(3.2)  # the minimum fill time, so that these are people, not spam
-            cpu_before, started = workers_cpu_seconds(server), time.perf_counter()
+            cpu_before, started = site.cpu_seconds(), time.perf_counter()
             results = list(pool.map(lambda item: submit(port, item[1], item[0]), enumerate(forms)))
-            sending, cpu = time.perf_counter() - started, workers_cpu_seconds(server) - cpu_before
-
-        rows, spam, duplicates = sql(
-            "SELECT count(*), count(*) FILTER (WHERE status = 'spam'), count(duplicate_of_id)"
-            " FROM consultations_consultationrequest",
-            database,
-        )
-        (postgres_version,) = sql("SHOW server_version")
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            sending, cpu = time.perf_counter() - started, site.cpu_seconds() - cpu_before
+        rows, spam, duplicates, postgres_version = rows_stored(site.database_url)
 
     latencies = sorted(seconds * 1000 for seconds, _ in results)
     errors = sum(not ok for _, ok in results)

@@ -19,34 +19,22 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import quote
 
 import psycopg2
-from psycopg2 import sql
+from stack import ROOT, fresh_database, percentile  # bench/stack.py, beside this script
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300
 NAMES = ["Sam", "Zoë", "Priya", "Tom", "Dee", "Anne-Marie", "Nguyễn", "José", "Maria", "Lee", "Chris", "Robin"]
 
 
-def server() -> dict:
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": os.environ.get("PGPORT", "5432"),
-        "user": os.environ.get("PGUSER", "postgres"),
-    }
+def server_url() -> str:
+    host, port = os.environ.get("PGHOST", "127.0.0.1"), os.environ.get("PGPORT", "5432")
+    return f"postgres://{os.environ.get('PGUSER', 'postgres')}@{host}:{port}/postgres"
 
 
-def admin_connection():
-    connection = psycopg2.connect(dbname="postgres", **server())
-    connection.autocommit = True
-    return connection
-
-
-def setup_django(database: str) -> None:
-    pg = server()
-    os.environ["DATABASE_URL"] = f"postgres://{pg['user']}@{pg['host']}:{pg['port']}/{database}"
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
     os.environ.pop("REDIS_URL", None)
     os.environ["DJANGO_SETTINGS_MODULE"] = "tests.settings"  # production settings, static files without a manifest
     sys.path.insert(0, str(ROOT))
@@ -160,18 +148,18 @@ def measure(runs: int) -> list[tuple[str, float, float]]:
             response = client.get(url)
             timings.append((time.perf_counter() - started) * 1000)
             assert response.status_code == 200
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-        results.append((label, statistics.median(timings), p95))
+        results.append((label, statistics.median(timings), percentile(timings, 0.95)))
     return results
 
 
 def machine() -> str:
     cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S607
     memory = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True).stdout  # noqa: S607
-    with admin_connection() as connection, connection.cursor() as cursor:
+    connection = psycopg2.connect(server_url())
+    with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
+    connection.close()
     return f"nproc {cores}; Python {platform.python_version()}; PostgreSQL {postgres}\n{memory}"
 
 
@@ -181,31 +169,27 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     arguments = parser.parse_args()
 
-    database = f"ptc_bench_{os.getpid()}"
-    connection = admin_connection()
-    connection.cursor().execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
-    try:
-        setup_django(database)
+    with fresh_database(server_url()) as database_url:
+        setup_django(database_url)
         from django.core.management import call_command
         from django.db import connections
 
-        call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        load(arguments.requests)
-        print(f"Load took {time.perf_counter() - started:.0f} s.\n")
-        print(f"{'page':<52} {'median ms':>10} {'p95 ms':>8}")
-        slow = []
-        for label, median, p95 in measure(arguments.runs):
-            print(f"{label:<52} {median:>10.1f} {p95:>8.1f}")
-            if p95 >= TARGET_MS:
-                slow.append(label)
-        verdict = f"SLOW: {', '.join(slow)}" if slow else "all met"
-        print(f"\n{arguments.runs} runs each; target p95 under {TARGET_MS} ms: {verdict}.")
-        print(f"\nMachine: {machine()}")
-        connections.close_all()
-    finally:
-        connection.cursor().execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(database)))
-        connection.close()
+        try:
+            call_command("migrate", verbosity=0)
+            started = time.perf_counter()
+            load(arguments.requests)
+            print(f"Load took {time.perf_counter() - started:.0f} s.\n")
+            print(f"{'page':<52} {'median ms':>10} {'p95 ms':>8}")
+            slow = []
+            for label, median, p95 in measure(arguments.runs):
+                print(f"{label:<52} {median:>10.1f} {p95:>8.1f}")
+                if p95 >= TARGET_MS:
+                    slow.append(label)
+            verdict = f"SLOW: {', '.join(slow)}" if slow else "all met"
+            print(f"\n{arguments.runs} runs each; target p95 under {TARGET_MS} ms: {verdict}.")
+            print(f"\nMachine: {machine()}")
+        finally:
+            connections.close_all()  # before the database is dropped
 
 
 if __name__ == "__main__":

@@ -164,7 +164,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process's own copy of the editorial pages, in front of the shared cache (see pages/caching.py).
 CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
-# Each process's own call-back counters, used only while the shared cache is down (consultations/ratelimit.py).
+# Each process's own rate-limit counters, used only while the shared cache is down (portland_site/ratelimit.py).
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
 
 # Task queue: django-tasks with its database backend; the queue lives in our own database.
@@ -333,6 +333,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
 STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+# Sign-in POSTs accepted from one client address (IPv6: one /64) in each period, counted in the shared cache
+# before any password is checked: random usernames never lock, yet each attempt costs a password hash.
+ADMIN_SIGN_IN_LIMIT = env.int("ADMIN_SIGN_IN_LIMIT", default=30)
+ADMIN_SIGN_IN_LIMIT_SECONDS = env.int("ADMIN_SIGN_IN_LIMIT_SECONDS", default=10 * 60)
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)

@@ -1,6 +1,8 @@
-"""Staff sign-in to Django admin: two-factor (TOTP) sign-in, an idle timeout, and the address lockouts count."""
+"""Staff sign-in to Django admin: two-factor (TOTP) sign-in, a per-address limit on attempts, an idle timeout,
+and the address lockouts count."""
 
 import functools
+import logging
 
 from django import forms
 from django.conf import settings
@@ -9,11 +11,42 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from portland_site.client import client_network
+from portland_site.ratelimit import ClientCounter
+
+logger = logging.getLogger(__name__)
+
+_sign_in_attempts = ClientCounter(
+    key_prefix="portland_site:sign_in", salt="portland_site.sign_in_limit", label="Staff sign-in limit"
+)
+
+
+def count_sign_in_attempt(request: HttpRequest) -> bool:
+    """Count one sign-in attempt from this client; False once it is over the period's limit.
+
+    Checked before the form runs, so that an attempt over the limit costs no password hash. django-axes locks a
+    username at an address; this holds back an address that tries many usernames (or random ones)."""
+    limit = settings.ADMIN_SIGN_IN_LIMIT
+    count = _sign_in_attempts.count(request, period_seconds=settings.ADMIN_SIGN_IN_LIMIT_SECONDS)
+    if count == limit + 1:  # once per period and address, not once per refused POST: a flood must not flood the log
+        logger.warning("Staff sign-in: a client went over the limit of %s attempts per period", limit)
+    return count <= limit
+
+
+def _sign_in_limited(request: HttpRequest) -> HttpResponse:
+    period = settings.ADMIN_SIGN_IN_LIMIT_SECONDS
+    context = {"period_minutes": max(1, round(period / 60))}
+    response = render(request, "admin/sign_in_limited.html", context, status=429)
+    # The count's period began at this client's first attempt, so it ends at most this long from now.
+    response["Retry-After"] = str(period)
+    add_never_cache_headers(response)
+    return response
 
 
 class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
@@ -85,6 +118,11 @@ class StaffAdminSite(AdminSite):
         # OTPMiddleware sets is_verified(): true only once a device has accepted a code in this session.
         verified = not settings.ADMIN_TWO_FACTOR or request.user.is_verified()
         return super().has_permission(request) and verified
+
+    def login(self, request, extra_context=None):
+        if request.method == "POST" and not count_sign_in_attempt(request):
+            return _sign_in_limited(request)
+        return super().login(request, extra_context)
 
     def autocomplete_view(self, request):
         return DeclaredAutocompleteView.as_view(admin_site=self)(request)

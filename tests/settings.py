@@ -14,6 +14,8 @@ PINNED = {
     "SITE_URL": "https://www.example.org",
     "ADMIN_URL": "admin/",
     "ADMIN_TWO_FACTOR": "1",
+    "ADMIN_SIGN_IN_LIMIT": "30",
+    "ADMIN_SIGN_IN_LIMIT_SECONDS": "600",
     "EMAIL_URL": "consolemail://",
     "EMAIL_TIMEOUT": "10",
     "EMAIL_SEND_TIMEOUT": "30",

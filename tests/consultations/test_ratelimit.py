@@ -12,6 +12,7 @@ from django.test import Client
 
 from consultations import ratelimit
 from consultations.models import ConsultationRequest
+from portland_site import ratelimit as shared_counters
 from tests.consultations.conftest import FORM_URL, soup
 from tests.factories import valid_answers
 
@@ -90,7 +91,7 @@ class KeyRecorder:
 
 def test_the_cache_key_is_a_keyed_hash_never_the_address(monkeypatch, settings):
     recorder = KeyRecorder()
-    monkeypatch.setattr(ratelimit, "cache", recorder)
+    monkeypatch.setattr(shared_counters, "cache", recorder)
     Client(REMOTE_ADDR="203.0.113.5").post(FORM_URL, valid_answers())
     assert recorder.keys
     for key in recorder.keys:

@@ -28,7 +28,7 @@ def test_the_form_keeps_working_when_redis_stops_and_the_limit_falls_back_to_thi
     private_redis.stop()
     with pytest.raises(redis.ConnectionError):
         shared.ping()
-    caplog.set_level(logging.WARNING, logger="consultations.ratelimit")
+    caplog.set_level(logging.WARNING, logger="portland_site.ratelimit")
     assert client.get(FORM_URL).status_code == 200
     assert [send(client) for _ in range(LIMIT)] == [303] * LIMIT
     assert ConsultationRequest.objects.count() == LIMIT + 1

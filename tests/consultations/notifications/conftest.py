@@ -1,67 +1,30 @@
 """A real SMTP server on loopback (aiosmtpd) whose answers each test chooses, and helpers to run the queue."""
 
 import asyncio
-import email
-import email.policy
-import socket
 import threading
 from email.message import EmailMessage
 from unittest import mock
 
 import pytest
-from aiosmtpd.controller import Controller
 from django_tasks_db.management.commands import db_worker
 
+from bench.smtp_sink import SMTPSink
+from tests.faults import free_port
 
-class SMTPServer:
-    """Accepts mail, or refuses connections (`stop`), or answers 4xx / 5xx, or hangs on DATA, or answers each
-    command `reply_delay` seconds late, or takes a message and then answers `reply_after_next_data`, on demand."""
+
+class SMTPServer(SMTPSink):
+    """The bench's sink (accepts, refuses connections with `stop`, answers 4xx / 5xx or late), which can also hang
+    on DATA, or take a message and then answer `reply_after_next_data`, on demand."""
 
     HANG_SECONDS = 60
 
     def __init__(self) -> None:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.reply_to_rcpt = "250 OK"
-        self.reply_delay = 0.0
+        super().__init__(free_port())
         self.reply_after_next_data = ""
         self.hang_next_data = False
         self.hanging = threading.Event()
-        self.received: list[EmailMessage] = []
-        self._controller: Controller | None = None
 
-    def start(self) -> None:
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self._controller.start()
-
-    def stop(self) -> None:
-        if self._controller is not None:
-            self._controller.stop()
-            self._controller = None
-
-    async def _late(self) -> None:
-        if self.reply_delay:
-            await asyncio.sleep(self.reply_delay)
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802 (aiosmtpd's names)
-        await self._late()
-        session.host_name = hostname
-        return responses
-
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802
-        await self._late()
-        envelope.mail_from = address
-        envelope.mail_options.extend(mail_options)
-        return "250 OK"
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
-        await self._late()
-        if self.reply_to_rcpt.startswith("250"):
-            envelope.rcpt_tos.append(address)
-        return self.reply_to_rcpt
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         await self._late()
         if self.hang_next_data:
             # The client has sent its message and waits for our answer: a worker killed now was killed mid-send.
@@ -69,9 +32,7 @@ class SMTPServer:
             self.hanging.set()
             await asyncio.sleep(self.HANG_SECONDS)
             return "451 4.3.0 Gave up waiting"
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
-        self.received.append(message)
+        self.keep(self.message_in(envelope))
         if self.reply_after_next_data:
             # The whole message arrived, yet the client is told it did not: it will send it again.
             reply, self.reply_after_next_data = self.reply_after_next_data, ""
