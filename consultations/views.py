@@ -102,6 +102,15 @@ def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: b
     return response
 
 
+def _open_times() -> list[CallDay]:
+    """The times to offer; none while the database does not answer, so that the form still takes a request."""
+    try:
+        return open_call_times()
+    except UNAVAILABLE:
+        logger.warning("Call times not offered: the database did not answer")
+        return []
+
+
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -110,8 +119,8 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if ratelimit.is_limited(request):
             return _rate_limited(request)
-        return _form_page(request, ConsultationRequestForm(call_days=open_call_times()))
-    form = ConsultationRequestForm(request.POST, call_days=open_call_times())
+        return _form_page(request, ConsultationRequestForm(call_days=_open_times()))
+    form = ConsultationRequestForm(request.POST, call_days=_open_times())
     if not form.is_valid():
         return _form_page(request, form)
     if not ratelimit.count_submission(request):
@@ -135,7 +144,7 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     except TimeNotOffered as refused:
         # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
         ratelimit.uncount_submission(request)
-        form = ConsultationRequestForm(request.POST, call_days=open_call_times())
+        form = ConsultationRequestForm(request.POST, call_days=_open_times())
         form.is_valid()
         form.add_error("call_at", _time_refused_message(refused, form.call_days, data["call_at"]))
         return _form_page(request, form)
