@@ -42,6 +42,10 @@ class OpenedForm:
     form_token: str
 
 
+# The form's minimum fill time and a little more, so that the benchmark's people are not taken for scripts.
+MIN_FILL_SECONDS = 3.2
+
+
 def request(port: int, method: str, path: str, body: str | None = None, headers: dict | None = None):
     connection = HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     try:
@@ -64,8 +68,10 @@ def open_form(port: int) -> OpenedForm:
     )
 
 
-def submit(port: int, form: OpenedForm, index: int) -> tuple[float, bool]:
-    """POST one filled-in form; (seconds until the response, whether it was the expected 303)."""
+def submit(port: int, form: OpenedForm, index: int, extra: dict | None = None, refusal: str = "") -> tuple[float, str]:
+    """POST one filled-in form (with `extra` answers, e.g. a chosen call time); (seconds until the response, and
+    "stored" for the 303 to the thanks page, "refused" for the form shown again with the `refusal` text, or
+    "error")."""
     body = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": form.csrf,
@@ -80,17 +86,20 @@ def submit(port: int, form: OpenedForm, index: int) -> tuple[float, bool]:
             "request_for": "myself",
             "message": "A benchmark request.",
             "agree_to_privacy_notice": "on",
+            **(extra or {}),
         }
     )
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={form.cookie}"}
     started = time.perf_counter()
     try:
-        status, response_headers, _ = request(port, "POST", FORM_PATH, body, headers)
+        status, response_headers, page = request(port, "POST", FORM_PATH, body, headers)
     except OSError:
-        return time.perf_counter() - started, False
+        return time.perf_counter() - started, "error"
     elapsed = time.perf_counter() - started
     location = dict((name.lower(), value) for name, value in response_headers).get("location", "")
-    return elapsed, status == 303 and location.endswith("/thanks/")
+    if status == 303 and location.endswith("/thanks/"):
+        return elapsed, "stored"
+    return elapsed, "refused" if refusal and status == 200 and refusal in page else "error"
 
 
 def rows_stored(database_url: str) -> tuple[int, int, int, str]:
@@ -131,14 +140,14 @@ def main() -> None:
             opening_cpu, started = site.cpu_seconds(), time.perf_counter()
             forms = list(pool.map(lambda _: open_form(port), range(args.requests)))
             opening, opening_cpu = time.perf_counter() - started, site.cpu_seconds() - opening_cpu
-            time.sleep(3.2)  # the minimum fill time, so that these are people, not spam
+            time.sleep(MIN_FILL_SECONDS)
             cpu_before, started = site.cpu_seconds(), time.perf_counter()
             results = list(pool.map(lambda item: submit(port, item[1], item[0]), enumerate(forms)))
             sending, cpu = time.perf_counter() - started, site.cpu_seconds() - cpu_before
         rows, spam, duplicates, postgres_version = rows_stored(site.database_url)
 
     latencies = sorted(seconds * 1000 for seconds, _ in results)
-    errors = sum(not ok for _, ok in results)
+    errors = sum(outcome != "stored" for _, outcome in results)
     memory = next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if "MemTotal" in line)
     print(f"machine:      {os.cpu_count()} CPUs, {int(memory) / 1024**2:.1f} GiB RAM, {platform.platform()}")
     print(f"load average: {load_before:.2f} before, {os.getloadavg()[0]:.2f} after (1 min; other work on the machine)")

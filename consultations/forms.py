@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core import signing
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -210,8 +211,13 @@ class ConsultationRequestForm(forms.Form):
                 "call_times"
             ].help_text = "Choose all the times that suit you. If you chose a time above, skip this."
         if "when" in self.fields and self.chooses_a_time:
-            # The call's time decides the time of day.
+            # The call's time decides the time of day: times of day ticked as well are not checked against the list.
             self.fields["call_times"].required = False
+            offered = {value for value, _label in self.fields["call_times"].choices}
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data.setlist("call_times", [value for value in data.getlist("call_times") if value in offered])
+            self.data = data
         self.fields["agree_to_privacy_notice"].help_text = format_html(
             'The <a href="{}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a> says what we '
             "keep, who can see it and for how long.",

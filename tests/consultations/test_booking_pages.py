@@ -195,3 +195,10 @@ def test_the_blank_form_stops_offering_a_time_once_it_is_taken(client, monday_mo
     assert soup(client.get(FORM_URL)).find("option", attrs={"value": value})
     stored_request(call_at=TUESDAY_10AM, change_link_hash="z" * 64)
     assert soup(client.get(FORM_URL)).find("option", attrs={"value": value}) is None
+
+
+def test_a_chosen_time_is_booked_whatever_times_of_day_are_ticked(client, monday_morning):
+    # Evenings are not offered (the clinic closes at 5 pm): ticked anyway, they don't stand in the way.
+    response = client.post(FORM_URL, choose(TUESDAY_10AM, call_times=["evenings", "mornings"]))
+    assert response.status_code == 303
+    assert ConsultationRequest.objects.get().call_times == ["mornings"]
