@@ -899,6 +899,11 @@ class CallWindowForm(forms.ModelForm):
 class CallWindowFormSet(BaseInlineFormSet):
     """The windows as a whole: none overlapping on one weekday, and none of the calls already booked left out."""
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:  # a checkbox in a table column: named for screen readers like the others
+            form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this window"
+
     def proposed_windows(self) -> list[booking.WindowSpec]:
         specs = []
         for form in self.forms:

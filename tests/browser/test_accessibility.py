@@ -2,8 +2,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
+from consultations.booking import new_change_link, open_call_times
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import SIZES, save_screenshot, sign_in, staff_with_authenticator
+from tests.consultations.booking_helpers import set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL
 from tests.factories import stored_request
 from tests.pages.conftest import EDITORIAL_PAGES
@@ -88,12 +90,17 @@ ADMIN_PAGES = {
     "admin-request": "admin:consultations_consultationrequest_change",
     "admin-audit-log": "admin:consultations_auditentry_changelist",
     "admin-notifications": "admin:consultations_staffnotification_changelist",
+    "admin-todays-calls": "admin:consultations_consultationrequest_today",
+    "admin-move-call": "admin:consultations_consultationrequest_move_call",
+    "admin-call-capacity": "admin:consultations_bookingrules_change",
 }
+_ABOUT_THE_REQUEST = ("_change", "_move_call")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_roles):
-    request = stored_request()
+    set_call_windows(notice_hours=0, spans=((0, 23),), weekdays=range(7))
+    request = stored_request(call_at=open_call_times()[1].slots[0].starts_at, change_link_hash=new_change_link()[1])
     manager, device = staff_with_authenticator("manager", "Clinic manager")
     found = {}
     page.goto(live_server.url + reverse("admin:login"))
@@ -101,7 +108,7 @@ def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_r
     admin_screenshots(page, "admin-sign-in")
     sign_in(page, live_server.url, manager, device)
     for name, url_name in ADMIN_PAGES.items():
-        args = [request.pk] if url_name.endswith("_change") else []
+        args = [1] if "bookingrules" in url_name else [request.pk] if url_name.endswith(_ABOUT_THE_REQUEST) else []
         response = page.goto(live_server.url + reverse(url_name, args=args))
         assert response.status == 200, name
         found[name] = axe_violations(page)
