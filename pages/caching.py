@@ -5,8 +5,8 @@ ConditionalGetMiddleware with 304). On the server each page is kept as it is sen
 and compressed for clients that accept gzip), in this process's memory (the `pages` cache) and in the shared
 cache: a page is rendered about once every PAGE_CACHE_SECONDS for all processes together. Keys carry the
 version of the clinic's facts (pages/facts.py), which each process reads from the shared cache at most once a
-second, so most requests take the page from local memory without a network round trip (docs/performance.md). Only views wrapped in `editorial`
-(pages/urls.py) are ever stored: never a form or the admin.
+second, so most requests take the page from local memory without a network round trip (docs/performance.md).
+Only views wrapped in `editorial` (pages/urls.py) are ever stored: never a form or the admin.
 """
 
 import logging
