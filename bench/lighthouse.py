@@ -21,6 +21,14 @@ PAGES = (
     ("/benzodiazepines/", "benzodiazepine table"),
     ("/benzodiazepines/diazepam/", "medication"),
     (FORM_PATH, "call-back form"),
+    # The pages a patient reads before calling (issue 11).
+    ("/our-team/", "team"),
+    ("/costs-and-insurance/", "costs"),
+    ("/what-to-expect/", "what to expect"),
+    ("/staying-safe/", "staying safe"),
+    ("/for-families/", "for families"),
+    ("/visit-us/", "visit us"),
+    ("/faq/", "FAQ"),
 )
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")

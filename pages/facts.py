@@ -4,7 +4,8 @@ The snapshot is built from the database (a handful of queries) and kept in the s
 token. A save in the admin replaces the token (`facts_changed`), so on the next request every host builds or
 fetches the new snapshot, and the whole-page cache (pages/caching.py), which keys on the same token, stops
 serving pages with the old phone number. Each process also keeps the snapshot of the current token for a
-minute, so a page served from cache reads one small key from the shared cache and nothing from the database.
+minute, and the token itself for a second: most pages served from cache then read nothing from the shared cache
+or the database. The process that saved a change uses the new token at once; the others within a second.
 """
 
 import hashlib
@@ -31,6 +32,8 @@ VERSION_KEY = "clinic-facts:version"
 # If a save could not reach the shared cache, hosts still pick up the change within this long.
 _SNAPSHOT_SECONDS = settings.PAGE_CACHE_SECONDS
 _LOCAL_SECONDS = 60
+# How long a process trusts the version token it last read: the delay before other processes see an admin save.
+VERSION_SECONDS = 1.0
 # Closures this recent still matter to the clock: a request sent before one can still be overdue after it.
 _PAST_CLOSURE_DAYS = 60
 
@@ -254,11 +257,25 @@ def _shape() -> str:
 _SHAPE = _shape()
 
 
+# (version token, when this process read it) from the shared cache.
+_local_version: tuple[str, float] | None = None
+
+
 def facts_version() -> str | None:
-    """The current version token, made on first use; None when the shared cache cannot be reached."""
+    """The current version token, made on first use; None when the shared cache cannot be reached.
+
+    Read from the shared cache at most once every VERSION_SECONDS: on a busy site that read was most of the cost
+    of a page served from cache.
+    """
+    global _local_version
+    now = monotonic_time.monotonic()
+    held = _local_version
+    if held is not None and now - held[1] < VERSION_SECONDS:
+        return held[0]
     version = _safely(cache.get, VERSION_KEY)
     if version is None and _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None) is not None:
         version = _safely(cache.get, VERSION_KEY)
+    _local_version = (version, now) if version is not None else None
     return version
 
 
@@ -268,14 +285,18 @@ def facts_changed() -> None:
 
 
 def _new_version() -> None:
-    global _local
+    global _local, _local_version
     _local = None
+    _local_version = None
+    version = uuid.uuid4().hex
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        cache.set(VERSION_KEY, version, None)
+        # This process (which handled the save) shows the change at once; the others once their copy expires.
+        _local_version = (version, monotonic_time.monotonic())
     except Exception:
         logger.exception(
             "the clinic's facts changed but the shared cache could not be told; hosts catch up within %s seconds",
-            _SNAPSHOT_SECONDS + _LOCAL_SECONDS,
+            _SNAPSHOT_SECONDS + _LOCAL_SECONDS + VERSION_SECONDS,
         )
 
 

@@ -1,5 +1,6 @@
 """The clinic's facts: edited by the Clinic manager in the admin, read by Intake staff, shown at once everywhere."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -53,13 +54,44 @@ def test_a_new_phone_saved_in_the_admin_shows_on_the_next_request(
 def test_another_host_sees_the_change_too(client, manager_client, django_capture_on_commit_callbacks):
     client.get("/")
     client.get("/")
-    held = facts._local
+    held, (old_version, _) = facts._local, facts._local_version
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368"))
-    # Another host, which did not handle the save, still holds the old facts and the old page in its memory.
+    # Another host, which did not handle the save, still holds the old facts and the old page in its memory, and
+    # the old version token, read more than VERSION_SECONDS ago.
     facts._local = held
+    facts._local_version = (old_version, time.monotonic() - facts.VERSION_SECONDS - 0.01)
     assert caches["pages"]._cache, "the old page is still in local memory"
     assert phones_on(client) == {"tel:+12075552368"}
+
+
+def test_another_host_trusts_its_version_for_a_second_only(client, manager_client, django_capture_on_commit_callbacks):
+    client.get("/")
+    held, (old_version, _) = facts._local, facts._local_version
+    with django_capture_on_commit_callbacks(execute=True):
+        manager_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368"))
+    assert phones_on(client) == {"tel:+12075552368"}, "the process that saved shows the change at once"
+    # Another host read the old version just now: for up to a second it still serves the old page.
+    facts._local = held
+    facts._local_version = (old_version, time.monotonic())
+    assert phones_on(client) == {"tel:+12075550142"}
+    facts._local_version = (old_version, time.monotonic() - facts.VERSION_SECONDS - 0.01)
+    assert phones_on(client) == {"tel:+12075552368"}
+    assert facts._local_version[0] != old_version
+
+
+def test_the_version_is_read_from_the_shared_cache_once_a_second(client, monkeypatch):
+    client.get("/")
+    reads = []
+    real_get = facts.cache.get
+    monkeypatch.setattr(facts.cache, "get", lambda key, *args: reads.append(key) or real_get(key, *args))
+    for _ in range(5):
+        client.get("/")
+    assert reads.count(facts.VERSION_KEY) == 0
+    version, taken = facts._local_version
+    facts._local_version = (version, taken - facts.VERSION_SECONDS - 0.01)
+    client.get("/")
+    assert reads.count(facts.VERSION_KEY) == 1
 
 
 def test_a_page_from_the_shared_cache_costs_no_query_in_a_fresh_process(client, django_assert_num_queries):
