@@ -80,8 +80,7 @@ MIDDLEWARE = [
     "portland_site.middleware.SecurityHeadersMiddleware",
     # Below the security headers, so its page gets them too.
     "pages.middleware.MethodNotAllowedPageMiddleware",
-    # django-csp's, with the site-wide policy built once (docs/performance.md).
-    "portland_site.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Visit-count beacons from people not signed in are answered here, as cheaply as a static file.
     "insights.views.BeaconMiddleware",
