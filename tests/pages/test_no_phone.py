@@ -82,3 +82,24 @@ def test_with_a_phone_every_page_still_links_it(client):
         soup = BeautifulSoup(client.get(page.url).content, "html.parser")
         assert soup.select_one("header a[href='tel:+12075550142']"), page.name
         assert soup.select_one("footer address a[href='tel:+12075550142']"), page.name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/request-a-call-back/",
+        "/request-a-call-back/thanks/",
+        "/request-a-call-back/thanks/phone-call.ics",
+        "/request-a-call-back/your-call/not-a-real-link/",
+        "/request-a-call-back/your-call-is-cancelled/",
+    ],
+)
+def test_the_call_back_pages_with_no_facts_have_no_empty_phone_link(client, no_facts, path):
+    response = client.get(path)
+    assert response.status_code in (200, 404)
+    assert _problems(response.content.decode()) == []
+
+
+@pytest.mark.parametrize("template_name", ["consultations/rate_limited.html", "admin/sign_in_limited.html"])
+def test_the_limit_pages_with_no_facts_have_no_empty_phone_link(rf, no_facts, template_name):
+    assert _problems(render_to_string(template_name, request=rf.get("/"))) == []
