@@ -19,25 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import psycopg2
-from stack import FORM_PATH, describe_machine, percentile, production_site
+from stack import FORM_PATH, describe_machine, percentile, production_site, set_call_capacity
 from submit import MIN_FILL_SECONDS, open_form, request, submit
 
 _OPTION = re.compile(r'<option value="(\d{8}T\d{4}Z)"')
-
-
-def set_capacity(database_url: str, places: int) -> None:
-    connection = psycopg2.connect(database_url)
-    try:
-        with connection, connection.cursor() as cursor:
-            cursor.execute("UPDATE consultations_bookingrules SET notice_hours = 0 WHERE id = 1")
-            for weekday in range(7):
-                cursor.execute(
-                    "INSERT INTO consultations_callwindow (rules_id, weekday, starts, ends, call_minutes, places)"
-                    " VALUES (1, %s, '00:00', '23:30', 30, %s)",
-                    (weekday, places),
-                )
-    finally:
-        connection.close()
 
 
 def bookings_at(database_url: str, value: str) -> int:
@@ -61,7 +46,7 @@ def main() -> None:
         print(line)
     limit = {"CONSULTATION_RATE_LIMIT_PER_HOUR": str(options.requests * 10)}
     with production_site(environment=limit) as site:
-        set_capacity(site.database_url, options.places)
+        set_call_capacity(site.database_url, places=options.places, spans=[("00:00", "23:30")], weekdays=range(7))
         status, _, html = request(site.port, "GET", FORM_PATH)
         offered = _OPTION.findall(html)
         if status != 200 or len(offered) < 10:

@@ -179,6 +179,24 @@ def production_site(web_command: str | None = None, *, environment: dict | None 
             )
 
 
+def set_call_capacity(database_url: str, *, places: int, spans, weekdays, notice_hours: int = 0) -> None:
+    """Give the site call windows ((from, until) spans of 30-minute calls on `weekdays`), as the Clinic manager
+    would in the admin, so that the form lists the times it can offer."""
+    connection = psycopg2.connect(database_url)
+    try:
+        with connection, connection.cursor() as cursor:
+            cursor.execute("UPDATE consultations_bookingrules SET notice_hours = %s WHERE id = 1", (notice_hours,))
+            for weekday in weekdays:
+                for starts, ends in spans:
+                    cursor.execute(
+                        "INSERT INTO consultations_callwindow (rules_id, weekday, starts, ends, call_minutes, places)"
+                        " VALUES (1, %s, %s, %s, 30, %s)",
+                        (weekday, starts, ends, places),
+                    )
+    finally:
+        connection.close()
+
+
 def version(*command: str) -> str:
     try:
         result = subprocess.run(command, capture_output=True, text=True, check=False)

@@ -1,11 +1,12 @@
 import logging
 from datetime import datetime
 
-from crispy_forms.utils import render_crispy_form
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -65,38 +66,50 @@ def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> 
     return response
 
 
-# The blank form's fields as crispy-forms renders them, by what they depend on: the clinic's facts (the times of
-# day offered follow its hours) and the call times open. Rendering them is most of the form page's cost, and they
-# are the same for everyone; a form sent back with errors is always rendered afresh.
-_BLANK_FIELDS: dict[tuple, str] = {}
-_BLANK_FIELDS_KEPT = 32
+# The blank form page, rendered once for what it depends on (the clinic's facts, whose version is in the key, and the
+# call times open) and then given each visitor's own CSRF and form tokens: rendering it was most of its cost, and
+# the rest of it is the same for everyone. A form sent back, with errors or unsent, is always rendered afresh.
+_BLANK_PAGES: dict[tuple, tuple[str, str, str]] = {}
+_BLANK_PAGES_KEPT = 32
 
 
-def _fields_markup(form: ConsultationRequestForm) -> str:
-    context = {"callback_business_hours": settings.CONSULTATION_CALLBACK_BUSINESS_HOURS}
-    version = facts_version()
-    if form.is_bound or version is None or settings.DEBUG:
-        return render_crispy_form(form, context=context)
-    key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
-    markup = _BLANK_FIELDS.get(key)
-    if markup is None:
-        if len(_BLANK_FIELDS) >= _BLANK_FIELDS_KEPT:
-            _BLANK_FIELDS.clear()
-        markup = _BLANK_FIELDS[key] = render_crispy_form(form, context=context)
-    return markup
-
-
-def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
-    """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
+def _render_form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str) -> str:
     context = {
-        "fields_markup": _fields_markup(form),
+        "csrf_token": csrf_token,  # what {% csrf_token %} writes
         "form": form,
         "form_token_field": FORM_TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
         "callback_business_hours": settings.CONSULTATION_CALLBACK_BUSINESS_HOURS,
         "unsent": unsent,
     }
-    response = render(request, "consultations/request_form.html", context, status=503 if unsent else 200)
+    return render_to_string("consultations/request_form.html", context, request=request)
+
+
+def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str:
+    version = facts_version()
+    # Each call of get_token masks the secret anew: the page must hold this very string to swap it later.
+    csrf_token = get_token(request)
+    if version is None or settings.DEBUG:
+        return _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
+    key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
+    if key not in _BLANK_PAGES:
+        if len(_BLANK_PAGES) >= _BLANK_PAGES_KEPT:
+            _BLANK_PAGES.clear()
+        # Rendered with this request's tokens, which are remembered so that the next request can swap in its own.
+        page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
+        _BLANK_PAGES[key] = (page, csrf_token, form.page_token)
+        return page
+    page, first_csrf_token, first_form_token = _BLANK_PAGES[key]
+    return page.replace(first_csrf_token, csrf_token).replace(first_form_token, form.page_token)
+
+
+def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
+    """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
+    if form.is_bound or unsent:
+        page = _render_form_page(request, form, unsent=unsent, csrf_token=get_token(request))
+    else:
+        page = _blank_form_page(request, form)
+    response = HttpResponse(page, status=503 if unsent else 200)
     if unsent:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -3,11 +3,14 @@ the private link."""
 
 import logging
 import re
+from unittest import mock
 
 import icalendar
 import pytest
 import time_machine
+from django.test import Client
 
+from consultations import views
 from consultations.booking import CallSlot
 from consultations.models import Booking, ConsultationRequest, Status
 from portland_site.log_filters import HidePrivateLinks
@@ -202,3 +205,25 @@ def test_a_chosen_time_is_booked_whatever_times_of_day_are_ticked(client, monday
     response = client.post(FORM_URL, choose(TUESDAY_10AM, call_times=["evenings", "mornings"]))
     assert response.status_code == 303
     assert ConsultationRequest.objects.get().call_times == ["mornings"]
+
+
+def _tokens(response) -> tuple[str, str]:
+    page = soup(response)
+    return (
+        page.find("input", attrs={"name": "csrfmiddlewaretoken"})["value"],
+        page.find("input", attrs={"name": "form_token"})["value"],
+    )
+
+
+def test_each_visitor_gets_their_own_tokens_in_the_blank_form_page_it_renders_once(monday_morning):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    with mock.patch.object(views, "_render_form_page", wraps=views._render_form_page) as render:
+        first_page, second_page = first.get(FORM_URL), second.get(FORM_URL)
+    assert render.call_count == 1  # the second page was the first one with its own tokens
+    first_tokens, second_tokens = _tokens(first_page), _tokens(second_page)
+    assert first_tokens[0] != second_tokens[0] and first_tokens[1] != second_tokens[1]
+    for token in first_tokens:
+        assert token not in second_page.content.decode()
+    csrf, form_token = second_tokens
+    answers = choose(TUESDAY_10AM, csrfmiddlewaretoken=csrf, form_token=form_token)
+    assert second.post(FORM_URL, answers).status_code == 303
