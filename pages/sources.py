@@ -107,9 +107,9 @@ POISON_HELP = Source(
 )
 LADER_1999 = Source(
     author="Malcolm Lader, interviewed on BBC Radio 4",
-    title="Face the Facts (quoted by benzo.org.uk)",
+    title="Face The Facts: Benzodiazepines (transcript kept by benzo.org.uk)",
     year="1999",
-    url="https://www.benzo.org.uk/lader2.htm",
+    url="https://www.benzo.org.uk/facefax.htm",
     detail="broadcast March 16, 1999, about services in the UK",
     named_as=("Lader", "1999"),
 )
