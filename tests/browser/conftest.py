@@ -106,6 +106,7 @@ def staff_roles(transactional_db):
     """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
     import_module("consultations.migrations.0004_staff_groups").create_groups(django_apps, None)
     import_module("pages.migrations.0002_staff_roles").grant(django_apps, None)
+    import_module("consultations.migrations.0008_booking").grant_permissions(django_apps, None)
 
 
 def staff_with_authenticator(username: str, group: str):
