@@ -508,20 +508,22 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
             return "No status changes yet."
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
                     _when(change.changed_at),
                     change.changed_by.get_username() if change.changed_by else "the website",
                     change.get_from_status_display(),
                     change.get_to_status_display(),
+                    change.reason or "-",
                 )
                 for change in changes
             ),
         )
         return format_html(
             '<table class="triage-timeline"><thead><tr><th scope="col">When</th><th scope="col">Who</th>'
-            '<th scope="col">From</th><th scope="col">To</th></tr></thead><tbody>{}</tbody></table>',
+            '<th scope="col">From</th><th scope="col">To</th><th scope="col">Why</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
             rows,
         )
 

@@ -227,6 +227,11 @@ def change_status(
     consultation_request.save(
         update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
     )
+    if status in (Status.SPAM, *_CLOSED_STATUSES):
+        # A booked call that will not be made gives its place back to the people still choosing a time.
+        released, _ = Booking.objects.filter(consultation_request=consultation_request, starts_at__gt=now).delete()
+        if released and not reason:
+            reason = "its booked call time released"
     StatusChange.objects.create(
         consultation_request=consultation_request,
         changed_at=now,

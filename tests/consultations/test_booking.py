@@ -17,7 +17,7 @@ from consultations.booking import (
     parse_slot_value,
 )
 from consultations.models import Booking, ConsultationRequest, Status
-from consultations.services import cancel_booked_call, move_booked_call
+from consultations.services import cancel_booked_call, change_status, move_booked_call
 from pages.models import Closure
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.factories import stored_request
@@ -197,3 +197,14 @@ def test_a_booked_call_time_lies_within_its_window(admin_user):
 
 def test_nothing_is_offered_without_call_windows():
     assert open_call_times(now=MONDAY_9AM - timedelta(days=1)) == []
+
+
+@pytest.mark.parametrize("status", [Status.SPAM, Status.CLOSED, Status.NOT_A_FIT])
+@time_machine.travel(MONDAY_9AM, tick=False)
+def test_a_request_closed_or_marked_spam_gives_its_place_back(admin_user, status):
+    set_call_windows(places=1)
+    request = book(eastern(2026, 12, 8, 10))
+    assert eastern(2026, 12, 8, 10) not in starts(open_call_times())
+    change_status(consultation_request=request, status=status, by=admin_user)
+    assert eastern(2026, 12, 8, 10) in starts(open_call_times())
+    assert "released" in request.status_changes.get().reason

@@ -12,7 +12,7 @@ from django.test import Client
 from consultations import emails
 from consultations.booking import CallSlot, new_change_link
 from consultations.models import AuditEntry, BookingRules, CallWindow, StaffNotification, Status
-from consultations.services import change_status
+from consultations.services import cancel_booked_call, change_status
 from portland_site.clinic import by_when
 from portland_site.clinic_time import in_clinic_time
 from tests.conftest import sign_in_staff
@@ -346,3 +346,13 @@ def test_the_new_request_email_says_the_booked_or_due_time_and_nothing_personal(
         assert words in email.body and words in html
         for leak in ("Zebediah", "Quartermaine", "Marigold", "555-0177", "2075550177", "2075550188"):
             assert leak not in email.body and leak not in html and leak not in email.subject
+
+
+@monday_morning
+def test_a_call_the_person_cancelled_shows_why_on_the_request_s_timeline():
+    set_call_windows()
+    request = book(eastern(2026, 12, 8, 10))
+    cancel_booked_call(booking=request.booking)
+    page = signed_in("intake", "Intake staff").get(f"{ADMIN}{request.pk}/change/")
+    timeline = soup(page).select_one(".triage-timeline tbody").get_text(" ", strip=True)
+    assert "the website New Closed the person cancelled the call through their link" in " ".join(timeline.split())
