@@ -701,7 +701,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
                     "windows). Choose another time.",
                 )
             else:
-                when = call_time_in_words(in_clinic_time(moved.starts_at), in_clinic_time(moved.ends_at))
+                when = call_time_in_words(moved.starts_at, moved.ends_at)
                 self.message_user(request, f"The call for {consultation_request} is now {when}.", messages.SUCCESS)
                 return redirect(change_url)
             form.offer(booking.open_call_times(excluding=booked))  # the list as it is now, without the refused time
@@ -933,7 +933,7 @@ class CallWindowFormSet(BaseInlineFormSet):
         if misfits:
             calls = "; ".join(
                 f"{misfit.consultation_request.reference_display} "
-                f"({call_time_in_words(in_clinic_time(misfit.starts_at), in_clinic_time(misfit.ends_at))})"
+                f"({call_time_in_words(misfit.starts_at, misfit.ends_at)})"
                 for misfit in misfits
             )
             raise ValidationError(
@@ -951,17 +951,12 @@ class CallWindowInline(LabelledInputsMixin, admin.TabularInline):
 
 
 @admin.register(BookingRules)
-class BookingRulesAdmin(admin.ModelAdmin):
+class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """One row, never added again or deleted; Django's admin log records who changed what."""
 
+    refused_writes = ("add", "delete")
     inlines = [CallWindowInline]
     fields = ["notice_hours"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -185,18 +185,21 @@ def _lock_window_for(starts_at: datetime, now: datetime) -> tuple[CallWindow, Ca
     """
     local = in_clinic_time(starts_at)
     rows = CallWindow.objects.select_for_update().select_related("rules").filter(weekday=local.weekday())
-    for window in rows.filter(starts__lte=local.time(), ends__gt=local.time()).order_by("pk"):
-        spec = _spec(window)
-        if not spec.holds(local):
-            continue
-        notice = timedelta(hours=window.rules.notice_hours)
-        # The same test as the form's list: the days offered, at least the notice from now.
-        weekdays = set(CallWindow.objects.values_list("weekday", flat=True))
-        if local >= now + notice and local.date() in _booking_days(
-            weekdays, clinic_clock(), in_clinic_time(now).date()
-        ):
-            return window, CallSlot(starts_at=local, ends_at=local + timedelta(minutes=window.call_minutes))
-    raise TimeNotOffered
+    window = next(
+        (
+            window
+            for window in rows.filter(starts__lte=local.time(), ends__gt=local.time()).order_by("pk")
+            if _spec(window).holds(local)
+        ),
+        None,
+    )
+    if window is None or local < now + timedelta(hours=window.rules.notice_hours):
+        raise TimeNotOffered
+    # The same days as the form's list: the next BOOKING_DAYS days with call windows, closures left out.
+    weekdays = set(CallWindow.objects.values_list("weekday", flat=True))
+    if local.date() not in _booking_days(weekdays, clinic_clock(), in_clinic_time(now).date()):
+        raise TimeNotOffered
+    return window, CallSlot(starts_at=local, ends_at=local + timedelta(minutes=window.call_minutes))
 
 
 def take_place(starts_at: datetime, *, now: datetime, moving: Booking | None = None) -> CallSlot:
@@ -297,7 +300,7 @@ def promise_in_words(consultation_request: ConsultationRequest) -> str:
     "Due by: Monday, December 7, 1 pm Eastern" for "as soon as you can"; empty when it was promised nothing."""
     booking = getattr(consultation_request, "booking", None)
     if booking is not None:
-        return f"Booked call: {call_time_in_words(in_clinic_time(booking.starts_at), in_clinic_time(booking.ends_at))}"
+        return f"Booked call: {call_time_in_words(booking.starts_at, booking.ends_at)}"
     if consultation_request.due_by is None:
         return ""
     due = in_clinic_time(consultation_request.due_by)

@@ -189,7 +189,9 @@ def _sent_from_this_browser(request: HttpRequest) -> dict | None:
 
 
 def _booking_of(reference: str) -> Booking | None:
-    return Booking.objects.filter(consultation_request__reference=reference).first()
+    return (
+        Booking.objects.select_related("consultation_request").filter(consultation_request__reference=reference).first()
+    )
 
 
 @never_cache
@@ -206,9 +208,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
         context = {
             "reference": grouped_reference(sent["reference"]),
             "expected": by_when(due, in_clinic_time()) if due else "",
-            "booked": call_time_in_words(in_clinic_time(booking.starts_at), in_clinic_time(booking.ends_at))
-            if booking
-            else "",
+            "booked": call_time_in_words(booking.starts_at, booking.ends_at) if booking else "",
             "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
             if booking and sent.get("link")
             else "",
@@ -242,7 +242,7 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
     if booking is None:
         return render(request, "consultations/link_not_working.html", {"about": "link"}, status=404)
     context = {
-        "booked": call_time_in_words(in_clinic_time(booking.starts_at), in_clinic_time(booking.ends_at)),
+        "booked": call_time_in_words(booking.starts_at, booking.ends_at),
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
     }
@@ -251,8 +251,7 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "consultations/your_call_cancel.html", context)
         cancel_booked_call(booking=booking)
         return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
-    days = open_call_times(excluding=booking)
-    error = ""
+    error, refusal = "", None
     if request.method == "POST":
         starts_at = parse_slot_value(request.POST.get("call_at", ""))
         if starts_at is None:
@@ -261,10 +260,13 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 move_booked_call(booking=booking, starts_at=starts_at, by=None)
             except TimeNotOffered as refused:
-                days = open_call_times(excluding=booking)
-                error = _time_refused_message(refused, days, starts_at)
+                refusal = refused
             else:
                 return HttpResponseRedirect(f"{request.path}?moved", status=303)
+    # Read after any refusal, so the list is as it is now, without the time just refused.
+    days = open_call_times(excluding=booking)
+    if refusal is not None:
+        error = _time_refused_message(refusal, days, starts_at)
     context |= {"call_days": days, "error": error}
     return render(request, "consultations/your_call.html", context)
 

@@ -5,6 +5,8 @@ The clinic's own facts (its phone, hours and closures) are data in the `pages` a
 
 from datetime import datetime, time
 
+from portland_site.clinic_time import in_clinic_time
+
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -74,5 +76,7 @@ def day_in_words(moment: datetime) -> str:
 
 
 def call_time_in_words(starts: datetime, ends: datetime) -> str:
-    """A booked call in words: "Tuesday, December 8, 10:00–10:30 am Eastern"."""
+    """A booked call in words, on the clinic's clock whatever zone the moments are in: "Tuesday, December 8,
+    10:00–10:30 am Eastern"."""
+    starts, ends = in_clinic_time(starts), in_clinic_time(ends)
     return f"{day_in_words(starts)}, {format_time_range(starts, ends)}"

@@ -1,6 +1,6 @@
 """Booking a call time (issue 12): the times offered, the booking, and the refusals."""
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 import time_machine
@@ -146,33 +146,22 @@ def test_a_booked_request_is_overdue_only_once_its_call_time_has_passed():
     assert annotated.promised_at == eastern(2026, 12, 9, 10)
 
 
+def weekday_windows(*, until: int, places: int) -> list[WindowSpec]:
+    """A proposed capacity: 30-minute calls on weekdays from 10 until `until` o'clock."""
+    return [
+        WindowSpec(weekday=day, starts=time(10), ends=time(until), call_minutes=30, places=places) for day in range(5)
+    ]
+
+
 @time_machine.travel(MONDAY_9AM, tick=False)
 def test_a_capacity_change_names_the_calls_it_has_no_place_for():
     set_call_windows(places=2)
     kept = book(eastern(2026, 12, 8, 10), phone="+12075550101")
     crowded = [book(eastern(2026, 12, 8, 11), phone=f"+1207555011{n}") for n in range(2)]
-    fewer_places = [
-        WindowSpec(
-            weekday=day,
-            starts=eastern(2026, 12, 7, 10).time(),
-            ends=eastern(2026, 12, 7, 12).time(),
-            call_minutes=30,
-            places=1,
-        )
-        for day in range(5)
-    ]
+    fewer_places = weekday_windows(until=12, places=1)
     misfits = calls_that_would_not_fit(windows=fewer_places)
     assert {booking.consultation_request for booking in misfits} == set(crowded)
-    shorter = [
-        WindowSpec(
-            weekday=day,
-            starts=eastern(2026, 12, 7, 10).time(),
-            ends=eastern(2026, 12, 7, 11).time(),
-            call_minutes=30,
-            places=2,
-        )
-        for day in range(5)
-    ]
+    shorter = weekday_windows(until=11, places=2)
     assert {b.consultation_request for b in calls_that_would_not_fit(windows=shorter)} == set(crowded)
     assert calls_that_would_not_fit(windows=[]) and kept.booking in calls_that_would_not_fit(windows=[])
     # Calls already over are not in the way.
