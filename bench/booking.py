@@ -17,6 +17,7 @@ import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 
 import psycopg2
 from stack import FORM_PATH, describe_machine, percentile, production_site, set_call_capacity
@@ -45,8 +46,8 @@ def main() -> None:
     for line in describe_machine():
         print(line)
     limit = {"CONSULTATION_RATE_LIMIT_PER_HOUR": str(options.requests * 10)}
-    with production_site(environment=limit) as site:
-        set_call_capacity(site.database_url, places=options.places, spans=[("00:00", "23:30")], weekdays=range(7))
+    capacity = partial(set_call_capacity, places=options.places, spans=[("00:00", "23:30")], weekdays=range(7))
+    with production_site(environment=limit, prepare=capacity) as site:
         status, _, html = request(site.port, "GET", FORM_PATH)
         offered = _OPTION.findall(html)
         if status != 200 or len(offered) < 10:

@@ -16,6 +16,7 @@ import re
 import shutil
 import statistics
 import subprocess
+from functools import partial
 from pathlib import Path
 
 from stack import FORM_PATH, describe_machine, fetch, production_site, set_call_capacity, version
@@ -117,11 +118,9 @@ def main() -> None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
 
     print("\n".join(describe_machine()) + f", {version('wrk', '--version').split(' Copyright')[0]}")
-    with production_site(args.web) as site:
-        # The form as a clinic has it: weekday call windows, 10-12 and 2-4, so it lists about 80 times.
-        set_call_capacity(
-            site.database_url, places=2, spans=[("10:00", "12:00"), ("14:00", "16:00")], weekdays=range(5)
-        )
+    # The form as a clinic has it: weekday call windows, 10-12 and 2-4, so it lists about 80 times.
+    capacity = partial(set_call_capacity, places=2, spans=[("10:00", "12:00"), ("14:00", "16:00")], weekdays=range(5))
+    with production_site(args.web, prepare=capacity) as site:
         print(f"web: {site.web_command}")
         print(
             f"load: wrk, 1 thread, {args.connections} connections, gzip accepted; {args.rounds} rounds of "

@@ -21,6 +21,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,11 +139,18 @@ def wait_until_up(base: str, seconds: float = 60) -> None:
 
 
 @contextmanager
-def production_site(web_command: str | None = None, *, environment: dict | None = None, redis_url: str = REDIS_URL):
+def production_site(
+    web_command: str | None = None,
+    *,
+    environment: dict | None = None,
+    redis_url: str = REDIS_URL,
+    prepare: Callable[[str], None] | None = None,
+):
     """Yield a Site running the Procfile's web command (or the one given, to try other gunicorn settings).
 
     `environment` adds to or overrides the site's variables (a raised rate limit, WEB_CONCURRENCY, ...); an empty
-    `redis_url` leaves the cache in each process's local memory."""
+    `redis_url` leaves the cache in each process's local memory. `prepare` is given the database's URL once it is
+    migrated, before the site starts: data written then is what the site reads first, as after a deploy."""
     if web_command is None:
         web_command = re.search(r"^web:\s*(.+)$", (ROOT / "Procfile").read_text(), re.MULTILINE).group(1)
     port = free_port()
@@ -165,6 +173,8 @@ def production_site(web_command: str | None = None, *, environment: dict | None 
         }
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
             subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        if prepare is not None:
+            prepare(database_url)
         log = Path(tempfile.gettempdir()) / f"{prefix}-gunicorn.log"
         with _web_server(env, log, web_command) as process_group:
             wait_until_up(base)
@@ -181,7 +191,9 @@ def production_site(web_command: str | None = None, *, environment: dict | None 
 
 def set_call_capacity(database_url: str, *, places: int, spans, weekdays, notice_hours: int = 0) -> None:
     """Give the site call windows ((from, until) spans of 30-minute calls on `weekdays`), as the Clinic manager
-    would in the admin, so that the form lists the times it can offer."""
+    would in the admin, so that the form lists the times it can offer. Written straight to the database, so it
+    is for `production_site(prepare=...)`: a site already running keeps the capacity it read until the admin
+    changes it."""
     connection = psycopg2.connect(database_url)
     try:
         with connection, connection.cursor() as cursor:

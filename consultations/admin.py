@@ -38,6 +38,7 @@ from consultations.models import (
     StaffNotification,
     Status,
 )
+from pages.facts import facts_changed
 from pages.models import Weekday
 from portland_site import phones
 from portland_site.clinic import (
@@ -971,3 +972,8 @@ class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         return redirect("admin:consultations_bookingrules_change", booking.booking_rules().pk)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The capacity travels with the clinic's facts (see booking.py): every host offers the new times.
+        facts_changed()

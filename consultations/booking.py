@@ -9,16 +9,18 @@ capacity change in the admin takes the same locks before it checks the calls alr
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 
 import icalendar
-from django.db.models import Count
+from django.conf import settings
 from django.utils import timezone
 
 from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
 from pages.clock import ClinicClock, clinic_clock
+from pages.facts import facts_version
 from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
 from portland_site.clinic_time import clinic_zone, in_clinic_time
 
@@ -82,7 +84,7 @@ class CallSlot:
     starts_at: datetime  # in the clinic's time zone
     ends_at: datetime
 
-    @property
+    @cached_property
     def value(self) -> str:
         """How the form names this time: its start in UTC, e.g. 20261208T1500Z."""
         return self.starts_at.astimezone(UTC).strftime(_SLOT_VALUE_FORMAT)
@@ -131,43 +133,67 @@ def _booking_days(weekdays: set[int], clock: ClinicClock, today: date) -> list[d
     return days
 
 
-def _candidate_slots(
-    windows: list[WindowSpec], notice: timedelta, now: datetime
-) -> Iterator[tuple[WindowSpec, CallSlot]]:
-    """Every call time in the booking days that starts at least `notice` after `now`, full or not."""
-    earliest = now + notice
-    weekdays = {window.weekday for window in windows}
-    for day in _booking_days(weekdays, clinic_clock(), in_clinic_time(now).date()):
+@dataclass(frozen=True)
+class _CallTimes:
+    """Every call time of the booking days that start on one day, full or not, with its window's places."""
+
+    notice: timedelta
+    slots: tuple[tuple[CallSlot, int], ...]
+
+
+def _call_times_from(today: date) -> _CallTimes:
+    notice, windows = _capacity()
+    slots = []
+    for day in _booking_days({window.weekday for window in windows}, clinic_clock(), today):
         for window in windows:
-            if window.weekday != day.weekday():
-                continue
-            length = timedelta(minutes=window.call_minutes)
-            for start in window.slot_starts(day):
-                if start >= earliest:
-                    yield window, CallSlot(starts_at=start, ends_at=start + length)
+            if window.weekday == day.weekday():
+                length = timedelta(minutes=window.call_minutes)
+                slots += [
+                    (CallSlot(starts_at=start, ends_at=start + length), window.places)
+                    for start in window.slot_starts(day)
+                ]
+    return _CallTimes(notice=notice, slots=tuple(slots))
 
 
-def _places_taken(starts: Iterable[datetime], *, excluding: Booking | None = None) -> Counter:
-    starts = list(starts)
+# The call capacity is one of the clinic's facts: its save in the admin replaces the facts' version (facts_changed),
+# as the closures the call times leave out do. So each process keeps the call times of the current version and
+# day, and listing the open times reads only the places taken.
+_held: tuple[tuple[str, date], _CallTimes] | None = None
+
+
+def _call_times(today: date) -> _CallTimes:
+    global _held
+    version = None if settings.DEBUG else facts_version()  # while developing, as the facts: an edit shows at once
+    held = _held
+    if version is not None and held is not None and held[0] == (version, today):
+        return held[1]
+    call_times = _call_times_from(today)
+    if version is not None:
+        _held = ((version, today), call_times)
+    return call_times
+
+
+def _places_taken(starts: list[datetime], *, excluding: Booking | None = None) -> Counter:
     if not starts:
         return Counter()
     bookings = Booking.objects.filter(starts_at__gte=min(starts), starts_at__lte=max(starts))
     if excluding is not None:
         bookings = bookings.exclude(pk=excluding.pk)
-    rows = bookings.order_by().values("starts_at").annotate(taken=Count("pk"))
-    return Counter({row["starts_at"]: row["taken"] for row in rows})
+    return Counter(bookings.values_list("starts_at", flat=True))
 
 
 def open_call_times(*, now: datetime | None = None, excluding: Booking | None = None) -> list[CallDay]:
-    """The times the clinic can still offer, by day: two queries whatever the number of times (the capacity,
-    and the places taken). `excluding` is a booking being moved: its own place does not count as taken."""
+    """The times the clinic can still offer, by day: one query whatever the number of times (the places taken;
+    the capacity is read with the clinic's facts). `excluding` is a booking being moved: its own place does not
+    count as taken."""
     now = now or timezone.now()
-    notice, windows = _capacity()
-    candidates = list(_candidate_slots(windows, notice, now))
-    taken = _places_taken((slot.starts_at for _, slot in candidates), excluding=excluding)
+    call_times = _call_times(in_clinic_time(now).date())
+    earliest = now + call_times.notice
+    candidates = [(slot, places) for slot, places in call_times.slots if slot.starts_at >= earliest]
+    taken = _places_taken([slot.starts_at for slot, _ in candidates], excluding=excluding)
     days: dict[date, list[CallSlot]] = {}
-    for window, slot in candidates:
-        if taken[slot.starts_at] < window.places:
+    for slot, places in candidates:
+        if taken[slot.starts_at] < places:
             days.setdefault(slot.starts_at.date(), []).append(slot)
     return [CallDay(day=day, slots=tuple(slots)) for day, slots in days.items()]
 

@@ -9,11 +9,14 @@ from tests.servers import database_url
 def clear_caches() -> None:
     """Empty this run's keys only: FLUSHDB would also empty the cache of anything else sharing that Redis.
 
-    The process's copies of the facts' version and snapshot go too: a test must not see the last one's facts.
+    The process's copies of the facts' version and snapshot go too, and of the call times kept with them: a test
+    must not see the last one's facts.
     """
+    from consultations import booking
     from pages import facts
 
     facts._local = facts._local_version = None
+    booking._held = None
     for cache in caches.all():
         redis = getattr(cache, "_cache", None)
         if hasattr(redis, "get_client"):

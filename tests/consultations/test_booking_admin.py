@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from consultations import emails
-from consultations.booking import CallSlot, new_change_link
+from consultations.booking import CallSlot, new_change_link, open_call_times
 from consultations.models import AuditEntry, BookingRules, CallWindow, StaffNotification, Status
 from consultations.services import cancel_booked_call, change_status
 from portland_site.clinic import by_when
@@ -67,6 +67,10 @@ def row_of(data: dict, window: CallWindow) -> int:
     )
 
 
+def offered_starts() -> list:
+    return [slot.starts_at for day in open_call_times() for slot in day.slots]
+
+
 def windows() -> list[tuple]:
     return list(CallWindow.objects.values_list("weekday", "starts", "ends", "call_minutes", "places"))
 
@@ -75,18 +79,22 @@ def windows() -> list[tuple]:
 
 
 @monday_morning
-def test_the_manager_sets_the_call_capacity_on_one_page_and_the_change_is_logged():
+def test_the_manager_sets_the_call_capacity_on_one_page_and_the_change_is_logged(django_capture_on_commit_callbacks):
     set_call_windows(spans=((10, 12),), weekdays=[0])
     manager = signed_in("manager", "Clinic manager")
     assert manager.get(CAPACITY)["Location"] == CAPACITY_PAGE  # the one row, straight away
     assert manager.get(f"{CAPACITY}add/").status_code == 403
     assert manager.get(f"{CAPACITY}1/delete/").status_code == 403
+    assert eastern(2026, 12, 8, 14) not in offered_starts()
 
     data = new_window(capacity_form(manager, notice_hours="3"), 1, "14:00:00", "16:00:00", minutes=20, places=2)
-    response = manager.post(CAPACITY_PAGE, data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(CAPACITY_PAGE, data)
     assert response.status_code == 302, soup(response).select(".errorlist")
     assert BookingRules.objects.get().notice_hours == 3
     assert windows() == [(0, time(10), time(12), 30, 1), (1, time(14), time(16), 20, 2)]
+    # The form offers the new window at once: the capacity this process held is read again.
+    assert {eastern(2026, 12, 8, 14), eastern(2026, 12, 8, 14, 20)} <= set(offered_starts())
     entry = LogEntry.objects.get(object_id="1", content_type__model="bookingrules")
     assert "call window" in entry.get_change_message()
     # The manager finds it with the other changes to the clinic's facts.
