@@ -294,6 +294,22 @@ def calls_that_would_not_fit(*, windows: list[WindowSpec], now: datetime | None 
     return misfits
 
 
+def calls_booked_on(first_day: date, last_day: date, *, now: datetime | None = None) -> list[Booking]:
+    """The calls still to come, of requests still open, booked from `first_day` to `last_day` (the clinic's days):
+    those a closure of those days leaves without anyone to make them."""
+    zone = clinic_zone()
+    return list(
+        Booking.objects.filter(
+            starts_at__gte=datetime.combine(first_day, time(0), tzinfo=zone),
+            starts_at__lt=datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone),
+            ends_at__gt=now or timezone.now(),
+            consultation_request__status__in=OPEN_STATUSES,
+        )
+        .select_related("consultation_request")
+        .order_by("starts_at", "pk")
+    )
+
+
 def booking_rules() -> BookingRules:
     """The one row of booking rules, made with its defaults the first time it is asked for."""
     rules, _ = BookingRules.objects.get_or_create(pk=1)

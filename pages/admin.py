@@ -5,18 +5,20 @@ changed what (LogEntry: field names, never values); "Changes to the clinic's fac
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from consultations import booking
 from pages import models, services
 from pages.facts import facts_changed
 from pages.photos import MAX_UPLOAD_BYTES, process_upload
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from portland_site.clinic import call_time_in_words
 
 
 class FactAdmin(admin.ModelAdmin):
@@ -69,6 +71,32 @@ class OpeningHoursAdmin(FactAdmin):
 class ClosureAdmin(FactAdmin):
     list_display = ["first_day", "last_day", "note"]
     date_hierarchy = "first_day"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The form stops offering those days at once; calls booked on them before need a person to move them.
+        booked = booking.calls_booked_on(obj.first_day, obj.last_day)
+        if not booked:
+            return
+        calls = format_html_join(
+            "; ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:consultations_consultationrequest_move_call", args=[call.consultation_request_id]),
+                    call.consultation_request.reference_display,
+                    call_time_in_words(call.starts_at, call.ends_at),
+                )
+                for call in booked
+            ),
+        )
+        message = format_html(
+            "{} call(s) are booked on the days of this closure: {}. Move each one to a day the clinic is open; the "
+            "person's private link then shows the new time.",
+            len(booked),
+            calls,
+        )
+        self.message_user(request, message, messages.WARNING)
 
 
 class TeamMemberForm(forms.ModelForm):

@@ -1,7 +1,7 @@
 """The staff side of booked calls (issue 12): call capacity, the promise in the queue, moving a call, the day's
 calls and the staff email."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -364,3 +364,29 @@ def test_a_call_the_person_cancelled_shows_why_on_the_request_s_timeline():
     page = signed_in("intake", "Intake staff").get(f"{ADMIN}{request.pk}/change/")
     timeline = soup(page).select_one(".triage-timeline tbody").get_text(" ", strip=True)
     assert "the website New Closed the person cancelled the call through their link" in " ".join(timeline.split())
+
+
+@monday_morning
+def test_a_closure_over_booked_calls_names_them_for_moving(django_capture_on_commit_callbacks):
+    set_call_windows(places=2)
+    tuesday = book(eastern(2026, 12, 8, 10))
+    wednesday = book(eastern(2026, 12, 9, 11), phone="+12075550109")
+    change_status(
+        consultation_request=book(eastern(2026, 12, 8, 11), phone="+12075550110"), status=Status.SPAM, by=None
+    )
+    manager = signed_in("manager", "Clinic manager")
+    add = "/admin/pages/closure/add/"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(add, {"first_day": "2026-12-08", "last_day": "2026-12-08", "note": "Snow"}, follow=True)
+    warning = soup(response).select_one(".messagelist .warning")
+    assert warning is not None
+    assert warning.get_text(" ", strip=True).startswith("1 call(s) are booked on the days of this closure")
+    link = warning.find("a")
+    assert link.get_text() == tuesday.reference_display and link["href"] == move_url(tuesday)
+    assert "Tuesday, December 8, 10:00–10:30 am Eastern" in warning.get_text()
+    assert wednesday.reference_display not in warning.get_text()  # not on the closed day
+    assert all(day.day != date(2026, 12, 8) for day in open_call_times())  # and the day is no longer offered
+
+    response = manager.post(add, {"first_day": "2026-12-10", "last_day": "2026-12-11", "note": "Training"}, follow=True)
+    assert soup(response).select_one(".messagelist .warning") is None
