@@ -135,7 +135,8 @@ def _booking_days(weekdays: set[int], clock: ClinicClock, today: date) -> list[d
 
 @dataclass(frozen=True)
 class _CallTimes:
-    """Every call time of the booking days that start on one day, full or not, with its window's places."""
+    """The notice needed, and every call time of the booking days from one day on (full or not) with the number of
+    places its window has."""
 
     notice: timedelta
     slots: tuple[tuple[CallSlot, int], ...]
