@@ -50,7 +50,7 @@ from portland_site.clinic import (
     format_time,
     format_time_range,
 )
-from portland_site.clinic_time import clinic_zone, in_clinic_time
+from portland_site.clinic_time import clinic_days, in_clinic_time
 
 _REFERENCE = re.compile(r"[0-9A-Z]{8}")
 RECORD_FIELDSET = "The record"
@@ -726,8 +726,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         now = in_clinic_time()
-        day_starts = datetime.combine(now.date(), datetime.min.time(), tzinfo=clinic_zone())
-        day_ends = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=clinic_zone())
+        day_starts, day_ends = clinic_days(now.date(), now.date())
         calls = (
             ConsultationRequest.objects.with_triage_figures()
             .filter(

@@ -22,7 +22,7 @@ from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime,
 from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
 from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
-from portland_site.clinic_time import clinic_zone, in_clinic_time
+from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
 
 # How many days with call windows the form offers, and how far it looks for them past closures.
 BOOKING_DAYS = 10
@@ -295,15 +295,15 @@ def calls_that_would_not_fit(*, windows: list[WindowSpec], now: datetime | None 
     return misfits
 
 
-def calls_booked_on(first_day: date, last_day: date, *, now: datetime | None = None) -> list[Booking]:
+def calls_booked_on(*, first_day: date, last_day: date) -> list[Booking]:
     """The calls still to come, of requests still open, booked from `first_day` to `last_day` (the clinic's days):
     those a closure of those days leaves without anyone to make them."""
-    zone = clinic_zone()
+    starts, ends = clinic_days(first_day, last_day)
     return list(
         Booking.objects.filter(
-            starts_at__gte=datetime.combine(first_day, time(0), tzinfo=zone),
-            starts_at__lt=datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=zone),
-            ends_at__gt=now or timezone.now(),
+            starts_at__gte=starts,
+            starts_at__lt=ends,
+            ends_at__gt=timezone.now(),
             consultation_request__status__in=OPEN_STATUSES,
         )
         .select_related("consultation_request")

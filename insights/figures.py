@@ -3,7 +3,7 @@
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Sum
 
@@ -11,7 +11,7 @@ from consultations.figures import RequestTiming, request_timings
 from insights.models import DailyCount, Kind
 from pages.medications import MEDICATIONS
 from pages.registry import PAGES
-from portland_site.clinic_time import clinic_zone
+from portland_site.clinic_time import clinic_days
 
 TOP = 10
 
@@ -28,9 +28,7 @@ class Period:
         return [monday + timedelta(weeks=n) for n in range((self.last_day - monday).days // 7 + 1)]
 
     def bounds(self) -> tuple[datetime, datetime]:
-        zone = clinic_zone()
-        start = datetime.combine(self.first_day, time.min, tzinfo=zone)
-        return start, datetime.combine(self.last_day + timedelta(days=1), time.min, tzinfo=zone)
+        return clinic_days(self.first_day, self.last_day)
 
 
 def _week_of(day: date) -> date:

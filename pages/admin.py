@@ -75,7 +75,7 @@ class ClosureAdmin(FactAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # The form stops offering those days at once; calls booked on them before need a person to move them.
-        booked = booking.calls_booked_on(obj.first_day, obj.last_day)
+        booked = booking.calls_booked_on(first_day=obj.first_day, last_day=obj.last_day)
         if not booked:
             return
         calls = format_html_join(
