@@ -90,10 +90,11 @@ class ClosureAdmin(FactAdmin):
                 for call in booked
             ),
         )
+        count = "1 call is" if len(booked) == 1 else f"{len(booked)} calls are"
         message = format_html(
-            "{} call(s) are booked on the days of this closure: {}. Move each one to a day the clinic is open; the "
-            "person's private link then shows the new time.",
-            len(booked),
+            "{} booked on the days of this closure: {}. Move each one to a day the clinic is open; the person's "
+            "private link then shows the new time.",
+            count,
             calls,
         )
         self.message_user(request, message, messages.WARNING)

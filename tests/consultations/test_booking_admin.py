@@ -381,7 +381,7 @@ def test_a_closure_over_booked_calls_names_them_for_moving(django_capture_on_com
         response = manager.post(add, {"first_day": "2026-12-08", "last_day": "2026-12-08", "note": "Snow"}, follow=True)
     warning = soup(response).select_one(".messagelist .warning")
     assert warning is not None
-    assert warning.get_text(" ", strip=True).startswith("1 call(s) are booked on the days of this closure")
+    assert warning.get_text(" ", strip=True).startswith("1 call is booked on the days of this closure")
     link = warning.find("a")
     assert link.get_text() == tuesday.reference_display and link["href"] == move_url(tuesday)
     assert "Tuesday, December 8, 10:00–10:30 am Eastern" in warning.get_text()
@@ -390,3 +390,8 @@ def test_a_closure_over_booked_calls_names_them_for_moving(django_capture_on_com
 
     response = manager.post(add, {"first_day": "2026-12-10", "last_day": "2026-12-11", "note": "Training"}, follow=True)
     assert soup(response).select_one(".messagelist .warning") is None
+    book(eastern(2026, 12, 9, 10), phone="+12075550111")
+    response = manager.post(add, {"first_day": "2026-12-09", "last_day": "2026-12-09", "note": "Snow"}, follow=True)
+    warning = soup(response).select_one(".messagelist .warning").get_text(" ", strip=True)
+    assert warning.startswith("2 calls are booked on the days of this closure")
+    assert wednesday.reference_display in warning
