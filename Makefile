@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev lint css clean
+.PHONY: run test test-fast install install-dev lint css clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,10 +49,15 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# PYTEST_ARGS adds to pytest's arguments, e.g. PYTEST_ARGS="tests/pages -x".
 test: lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The inner loop: every test but the browser ones and those marked slow (see README.md), in about a minute.
+test-fast: install-dev
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache artifacts

@@ -3,7 +3,7 @@
     .venv/bin/python bench/outages.py [--phase-seconds 10] [--people-per-second 2]
 
 Everything on loopback: a fresh PostgreSQL database (dropped at the end) reached through a TCP proxy that can
-refuse or freeze (tests/faults.py), a private redis-server that is stopped and started again, an SMTP server
+refuse or freeze (harness/faults.py), a private redis-server that is stopped and started again, an SMTP server
 (aiosmtpd) that can refuse connections, answer 451 or answer slowly, gunicorn (2 workers) and two `run_worker`
 processes, all with DJANGO_DEBUG off. Simulated people open the form, take 3.5 s to fill it in, send it, and
 send it again 2 s after any answer that is not the thanks page (up to 40 times), as the 503 page asks.
@@ -28,12 +28,12 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
-from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
-from stack import FORM_PATH, ROOT, free_port, fresh_database
+from stack import FORM_PATH, ROOT, free_port, fresh_database  # bench/stack.py, beside this script
 
-sys.path.insert(0, str(ROOT))
-
-from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis, fetch  # noqa: E402
+from harness.faults import DatabaseProxy, PrivateRedis  # harness/, which bench/stack.py puts on the path
+from harness.gunicorn import Gunicorn
+from harness.loopback import fetch
+from harness.smtp_sink import SMTPSink, reference_in
 
 # The server's address without a database name, as before bench/stack.py's BENCH_POSTGRES_URL names one.
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")

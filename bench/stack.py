@@ -13,7 +13,6 @@ import platform
 import re
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,12 @@ import psycopg2
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every script here imports this module first: from here on they may import the harness (and the apps) too.
+# Appended, so that a script beside this one still comes before an app of the same name (bench/pages.py).
+sys.path.append(str(ROOT))
+
+from harness.loopback import free_port  # noqa: E402
+
 PYTHON = sys.executable
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -67,12 +72,6 @@ def fetch(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, ""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def percentile(values: list[float], fraction: float) -> float:

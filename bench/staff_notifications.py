@@ -18,8 +18,9 @@ import sys
 import time
 from email.message import EmailMessage
 
-from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
-from stack import ROOT, free_port, fresh_database, percentile
+from stack import ROOT, free_port, fresh_database, percentile  # bench/stack.py, beside this script
+
+from harness.smtp_sink import SMTPSink, reference_in  # harness/, which bench/stack.py puts on the path
 
 
 class Sink(SMTPSink):
@@ -135,7 +136,7 @@ def main() -> None:
             migrate = [sys.executable, "manage.py", "migrate", "--verbosity", "0"]
             subprocess.run(migrate, cwd=ROOT, env=env, check=True)
             os.environ.update(env)
-            sys.path.insert(0, str(ROOT))
+            sys.path.insert(0, str(ROOT))  # the apps before the scripts here (bench/pages.py is not the app)
             import django
 
             django.setup()

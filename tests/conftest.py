@@ -1,8 +1,11 @@
+from pathlib import Path
+
 import pytest
 from django.core.cache import caches
 from django.db import connection
 
-from tests.faults import DatabaseProxy, Gunicorn, PrivateRedis
+from harness.faults import DatabaseProxy, PrivateRedis
+from harness.gunicorn import Gunicorn
 from tests.servers import database_url
 
 
@@ -43,15 +46,21 @@ def _transactional(item) -> bool:
     return bool({"transactional_db", "live_server"} & set(item.fixturenames))
 
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Every page shows the clinic's facts, which live in the database: every test may use it.
+    """Every page shows the clinic's facts, which live in the database: every test may use it. Tests under
+    tests/browser/ are marked `browser`, so that `-m "not browser"` leaves them out.
 
     Marked before pytest-django sorts the tests and decides which databases to set up.
     """
     for item in items:
         if item.get_closest_marker("django_db") is None:
             item.add_marker(pytest.mark.django_db(transaction=_transactional(item)))
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)
@@ -127,7 +136,10 @@ def site_through_proxy(database_proxy, transactional_db):
 
     def start(workers: int = 2) -> Gunicorn:
         site = Gunicorn(
-            environment={"DATABASE_URL": database_url(port=database_proxy.port)},
+            environment={
+                "DJANGO_SETTINGS_MODULE": "tests.settings",
+                "DATABASE_URL": database_url(port=database_proxy.port),
+            },
             workers=workers,
         )
         started.append(site)

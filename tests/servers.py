@@ -1,10 +1,7 @@
-"""Helpers for tests that start real processes (gunicorn, workers) against the test database."""
+"""The test database for processes a test starts (gunicorn, workers): their servers are in harness/."""
 
-import socket
-import time
 from urllib.parse import quote
 
-import pytest
 from django.db import connection
 
 
@@ -17,15 +14,3 @@ def database_url(*, port: int | None = None) -> str:
     password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
     host, port = ("127.0.0.1", port) if port else (db["HOST"] or "127.0.0.1", db["PORT"] or 5432)
     return f"postgres://{quote(db['USER'])}{password}@{host}:{port}/{db['NAME']}"
-
-
-def wait_for_port(port: int, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail(f"{what} did not listen on port {port} within {timeout} s")
-            time.sleep(0.1)

@@ -12,6 +12,7 @@ from tests.consultations.booking_helpers import set_call_windows
 from tests.consultations.booking_race_person import book
 
 pytestmark = [
+    pytest.mark.slow,  # processes racing for the last places
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL (DATABASE_URL)"),
     pytest.mark.django_db(transaction=True),
 ]

@@ -3,12 +3,15 @@
 import re
 from urllib.parse import urlencode
 
+import pytest
 from bs4 import BeautifulSoup
 
 from consultations.models import ConsultationRequest
+from harness.loopback import fetch
 from tests.consultations.conftest import FORM_URL
 from tests.factories import valid_answers
-from tests.faults import fetch
+
+pytestmark = pytest.mark.slow  # gunicorn through a database outage
 
 LIMIT = 5  # the default rate limit
 

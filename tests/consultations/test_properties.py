@@ -15,7 +15,7 @@ from tests.conftest import sign_in_staff
 from tests.consultations.conftest import FORM_URL, search_queue
 from tests.factories import opened_form_token, valid_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # slow: hypothesis tries hundreds of inputs
 
 NASTY = st.sampled_from(
     [

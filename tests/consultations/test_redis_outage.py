@@ -10,7 +10,7 @@ from consultations.models import ConsultationRequest
 from tests.consultations.conftest import FORM_URL
 from tests.factories import valid_answers
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # slow: a private redis-server stopped mid-test
 LIMIT = 5  # the default
 
 

@@ -13,6 +13,7 @@ from consultations.models import ConsultationRequest
 from tests.factories import stored_request
 
 pytestmark = [
+    pytest.mark.slow,  # threads racing to send one form
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the race needs PostgreSQL (DATABASE_URL)"),
     pytest.mark.django_db(transaction=True),
 ]

@@ -1,22 +1,21 @@
 """Beacons from several client processes at once, to gunicorn with several workers, while a real worker flushes."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-from insights.counters import PUSH_SECONDS
+from harness.gunicorn import Gunicorn
+from harness.loopback import wait_until
 from insights.models import DailyCount, FlushedBatch
 from tests.insights.conftest import BROWSER, counted
 from tests.servers import database_url
 
 pytestmark = [
+    pytest.mark.slow,  # gunicorn, a worker and client processes
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(not settings.REDIS_URL, reason="counts shared by processes live in Redis: set REDIS_URL"),
 ]
@@ -46,52 +45,31 @@ print(number)
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def site():
     """gunicorn (3 workers) and `manage.py run_worker` on the test database, flushing every 0.2 s."""
-    port = _free_port()
-    env = {
-        **os.environ,
+    environment = {
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": database_url(),
         "INSIGHTS_FLUSH_SECONDS": "0.2",
     }
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portland_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3"],
-            cwd=BASE_DIR,
-            env=env,
-        ),
-        subprocess.Popen(
-            [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.1"],
-            cwd=BASE_DIR,
-            env=env,
-        ),
-    ]
-    deadline = time.monotonic() + 60
-    while True:
+    web = Gunicorn(environment=environment, workers=3)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.1"],
+        cwd=BASE_DIR,
+        env={**os.environ, **environment},
+    )
+    try:
+        web.start()
+        yield web.port
+    finally:
+        worker.terminate()  # both stop at once
+        web.stop()
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 (loopback)
-            break
-        except OSError:
-            if time.monotonic() > deadline:
-                pytest.fail("gunicorn did not start")
-            time.sleep(0.2)
-    yield port
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=20)
+            worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            worker.kill()
+            worker.wait()
 
 
 def test_counts_add_up_under_concurrent_beacons_from_several_processes(site):
@@ -104,17 +82,17 @@ def test_counts_add_up_under_concurrent_beacons_from_several_processes(site):
     outputs = [client.communicate(timeout=180)[0] for client in clients]
     assert [client.returncode for client in clients] == [0] * CLIENTS
     sent_each = [int(output) for output in outputs]
-    time.sleep(PUSH_SECONDS * 3)  # each web process pushes its last counts to Redis
-    flushed_by_the_worker = sum(DailyCount.objects.values_list("count", flat=True))
-    totals = counted()  # whatever arrived after the worker's last flush
     sent = sum(sent_each)
     forms = sum((number + 4) // 5 for number in sent_each)  # each client's beacons 0, 5, 10, ... are the form's
     assert sent > 0
-    assert totals == {
+    expected = {
         ("view", "/"): sent - forms,
         ("form_opened", ""): forms,
         ("referrer", "example.com"): sent,
         ("campaign", "spring"): sent,
     }
-    assert flushed_by_the_worker > 0, "the worker never flushed"
+    wait_until(DailyCount.objects.exists, timeout=30, what="the worker's first flush")
+    # Each web process pushes its last counts to Redis within PUSH_SECONDS; counted() flushes what the worker has not.
+    wait_until(lambda: sum(counted().values()) >= sum(expected.values()), timeout=30, what="every beacon's counts")
+    assert counted() == expected
     assert FlushedBatch.objects.count() > 1

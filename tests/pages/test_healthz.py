@@ -14,6 +14,7 @@ def test_healthz_is_200_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.slow  # a process of its own
 def test_healthz_is_503_without_details_when_the_database_is_unreachable():
     # A separate process whose database is a PostgreSQL port where nothing listens.
     script = (

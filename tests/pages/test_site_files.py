@@ -101,6 +101,7 @@ def test_share_tags_point_at_a_1200_by_630_image(soup_of, page):
         assert image.size == (1200, 630)
 
 
+@pytest.mark.slow  # draws every share image
 def test_make_share_images_draws_every_page_and_the_favicons(tmp_path):
     call_command("make_share_images", output=tmp_path)
     for page in EDITORIAL_PAGES:

@@ -1,5 +1,6 @@
 """The admin lives at ADMIN_URL (default admin/)."""
 
+import pytest
 from django.urls import reverse
 
 from tests.portland_site.test_settings import run_django
@@ -16,6 +17,7 @@ def test_default_path():
     assert reverse("admin:index") == "/admin/"
 
 
+@pytest.mark.slow  # starts Django in a process of its own
 def test_path_from_admin_url():
     result = run_django(WHERE_IS_THE_ADMIN, ADMIN_URL="/back-office/staff/")
     assert result.returncode == 0, result.stderr

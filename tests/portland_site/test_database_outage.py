@@ -7,7 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 
-from tests.faults import fetch, wait_until
+from harness.loopback import fetch, wait_until
+
+pytestmark = pytest.mark.slow  # gunicorn through a database outage
 
 # Asked with a session cookie, the admin must read the session from the database.
 SESSION = {"Cookie": f"sessionid={secrets.token_hex(16)}"}

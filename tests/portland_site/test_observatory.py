@@ -18,7 +18,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.servers import database_url, wait_for_port
+from harness.loopback import listening, wait_until
+from tests.servers import database_url
+
+pytestmark = pytest.mark.slow  # gunicorn and the Observatory scanner
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCANNER_DIR = BASE_DIR / "tests" / "http-observatory"
@@ -119,7 +122,7 @@ def production_site(django_db_setup, certificates):
         ]
         try:
             for port in (443, 80):
-                wait_for_port(port, timeout=30, what="gunicorn")
+                wait_until(lambda port=port: listening(port), timeout=30, what=f"gunicorn to listen on port {port}")
             yield certificates / "ca.crt"
         finally:
             for server in servers:

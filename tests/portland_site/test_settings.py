@@ -10,6 +10,8 @@ from django.conf import settings
 from tests.clinic_facts import record_real_looking_facts
 from tests.servers import database_url
 
+pytestmark = pytest.mark.slow  # each test starts Django in a process of its own
+
 STRONG_KEY = "p7Hq2vX9sLk4mN8wR1tY6uZ3aB5cD0eF-gJ7hK2iL9oP4qS1rT6uV8wX3yZ5aB7c"
 PRODUCTION = {
     "DJANGO_DEBUG": "0",

@@ -8,12 +8,12 @@ from unittest import mock
 import pytest
 from django_tasks_db.management.commands import db_worker
 
-from bench.smtp_sink import SMTPSink
-from tests.faults import free_port
+from harness.loopback import free_port
+from harness.smtp_sink import SMTPSink
 
 
 class SMTPServer(SMTPSink):
-    """The bench's sink (accepts, refuses connections with `stop`, answers 4xx / 5xx or late), which can also hang
+    """The shared sink (accepts, refuses connections with `stop`, answers 4xx / 5xx or late), which can also hang
     on DATA, or take a message and then answer `reply_after_next_data`, on demand."""
 
     HANG_SECONDS = 60

@@ -8,7 +8,7 @@ from consultations.models import NotificationStatus, StaffNotification
 from consultations.outbox import deliver_notification
 from tests.factories import stored_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.slow, pytest.mark.django_db]  # slow: waits out SMTP deadlines
 
 
 def test_a_send_stops_at_its_deadline_however_promptly_each_reply_comes(smtp_server, settings):

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -14,10 +13,11 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from consultations.models import NotificationStatus, StaffNotification
+from harness.loopback import wait_until
 from tests.factories import stored_request
 from tests.servers import database_url
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]  # slow: real worker processes
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -53,14 +53,6 @@ def start_worker(smtp_server):
             worker.wait()
 
 
-def wait_for(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.1)
-
-
 def stop(worker: subprocess.Popen) -> int:
     worker.send_signal(signal.SIGTERM)
     return worker.wait(timeout=15)
@@ -81,7 +73,7 @@ def test_a_worker_killed_mid_send_is_replaced_and_the_email_still_arrives(smtp_s
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING  # and django-tasks would leave it so
 
     second = start_worker("second")
-    wait_for(
+    wait_until(
         lambda: StaffNotification.objects.filter(status=NotificationStatus.SENT).exists(),
         timeout=60,
         what="the second worker to send the email",
@@ -104,7 +96,7 @@ def test_two_workers_send_every_notification_exactly_once(smtp_server, start_wor
     workers = [start_worker("one"), start_worker("two")]
     references = {stored_request(phone=f"+1207555{i:04d}").reference_display for i in range(200)}
 
-    wait_for(
+    wait_until(
         lambda: StaffNotification.objects.filter(status=NotificationStatus.SENT).count() == 200,
         timeout=60,
         what="200 notifications to be sent",

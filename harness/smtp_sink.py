@@ -1,8 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps every message and answers as its user sets it.
 
-The one copy for bench/outages.py, bench/staff_notifications.py and the email tests
-(tests/consultations/notifications/conftest.py builds on it). It imports nothing from the bench scripts or tests,
-so that both can import it.
+Used by bench/outages.py, bench/staff_notifications.py and the email tests
+(tests/consultations/notifications/conftest.py builds on it).
 """
 
 import asyncio

@@ -1,37 +1,16 @@
-"""Real faults for the outage tests: a private Redis that can be stopped, and a TCP proxy in front of PostgreSQL
-that can refuse connections or freeze them. Nothing here mocks a client library; the site's own clients meet the
-fault on the network."""
+"""Real faults: a private Redis that can be stopped, and a TCP proxy in front of PostgreSQL that can refuse
+connections or freeze them. Nothing here mocks a client library; the site's own clients meet the fault on the
+network."""
 
-import os
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)
+from harness.loopback import free_port, wait_until
 
 
 class PrivateRedis:
@@ -187,74 +166,3 @@ class DatabaseProxy:
             for end in pair:
                 end.close()
             self._pairs.remove(pair)
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict
-    body: str
-    seconds: float
-
-
-def fetch(url: str, *, data: bytes | None = None, headers: dict | None = None, timeout: float = 40) -> Answer:
-    """One HTTP request, timed; 4xx and 5xx are answers too. Redirects are not followed."""
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    if not url.startswith("http://127.0.0.1:"):
-        raise ValueError("the outage tests only ever talk to loopback")
-    request = urllib.request.Request(url, data=data, headers=headers or {})  # noqa: S310 (checked above)
-    started = time.monotonic()
-    try:
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=timeout) as response:
-            status, response_headers, body = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, response_headers, body = error.code, error.headers, error.read()
-    return Answer(status, dict(response_headers.items()), body.decode(), time.monotonic() - started)
-
-
-class Gunicorn:
-    """gunicorn serving the site (tests.settings, DJANGO_DEBUG off) on a random loopback port, in a process group
-    of its own."""
-
-    def __init__(self, *, environment: dict, workers: int = 2) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self._environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **environment}
-        self._workers = workers
-        self._log = Path(tempfile.mkdtemp(prefix="ptc-gunicorn-")) / "gunicorn.log"
-        self._process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "portland_site.wsgi", "--bind", f"127.0.0.1:{self.port}"]
-        command += ["--workers", str(self._workers), "--graceful-timeout", "5", "--no-control-socket"]
-        with self._log.open("wb") as log:
-            self._process = subprocess.Popen(
-                command, cwd=BASE_DIR, env=self._environment, stdout=log, stderr=log, start_new_session=True
-            )
-
-        def up() -> bool:
-            try:
-                return fetch(self.base + "/healthz", timeout=5).status == 200
-            except OSError:
-                return False
-
-        wait_until(up, timeout=60, what="gunicorn to answer /healthz")
-
-    def log(self) -> str:
-        return self._log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self._process is None:
-            return
-        os.killpg(self._process.pid, signal.SIGTERM)
-        try:
-            self._process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait()
-        self._process = None
-        shutil.rmtree(self._log.parent, ignore_errors=True)
