@@ -3,7 +3,7 @@
 import ipaddress
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 def _is_local(bind_host: str) -> bool:
@@ -41,3 +41,29 @@ def check_proxy_and_bind(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# Backends whose entries only this process (local memory) or this host (files) can see.
+_UNSHARED_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache": "each process's own memory",
+    "django.core.cache.backends.filebased.FileBasedCache": "this host's files",
+}
+
+
+@register(Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    """The shared cache carries the clinic's facts' version, the rate limits and the page cache from process to
+    process: kept in one process's memory, an admin change to the phone would reach the other processes only when
+    their copies expire, and each process would keep its own count of a client's requests."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend not in _UNSHARED_CACHES:
+        return []
+    return [
+        Error(
+            f"The shared cache (CACHES['default']) is kept in {_UNSHARED_CACHES[backend]}, which the site's other "
+            "processes and hosts cannot see: a change in the admin would reach them only minutes later, and each "
+            "would count rate limits on its own.",
+            hint="Set REDIS_URL to the Redis every web process and worker uses.",
+            id="portland_site.E001",
+        )
+    ]

@@ -22,6 +22,8 @@ PRODUCTION = {
     # As docs/deploy.md has it: gunicorn on loopback behind a proxy on the same host, which passes the address.
     "HOST": "127.0.0.1",
     "TRUSTED_PROXY_IP_HEADER": "X-Forwarded-For",
+    # A cache every process shares; the tests' own Redis when they have one (the checks read the facts through it).
+    "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
 }
 
 
@@ -106,6 +108,14 @@ def test_check_deploy_fails_while_a_fact_is_a_placeholder():
     result = run_django(["manage.py", "check", "--deploy"], DATABASE_URL=database_url())
     assert result.returncode != 0
     assert "pages.E003" in result.stderr and "pages.E005" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_deploy_refuses_a_cache_that_other_processes_cannot_see():
+    record_real_looking_facts()
+    result = run_django(["manage.py", "check", "--deploy"], DATABASE_URL=database_url(), REDIS_URL=None)
+    assert result.returncode != 0
+    assert "portland_site.E001" in result.stderr and "REDIS_URL" in result.stderr
 
 
 @pytest.mark.parametrize(
