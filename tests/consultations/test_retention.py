@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from consultations.management.commands import purge_requests
 from consultations.models import (
     AuditAction,
     AuditEntry,
@@ -132,3 +133,12 @@ def test_the_nightly_purge_deletes_finished_digests_older_than_90_days(limits, c
     assert set(StaffNotification.objects.values_list("pk", flat=True)) == {n.pk for n in kept}
     assert {old_sent.pk, old_failed.pk}.isdisjoint(StaffNotification.objects.values_list("pk", flat=True))
     assert "2 old digest emails" in capsys.readouterr().out
+
+
+def test_the_purge_command_says_what_it_deletes(capsys):
+    call_command("purge_requests", "--dry-run")
+    summary = capsys.readouterr().out.removeprefix("Would delete: ").rstrip(".\n")
+    kinds = [part.split(" ", 1)[1] for part in summary.split(", ")]
+    assert len(kinds) == 7
+    help_text = " ".join(purge_requests.Command.help.split())
+    assert [kind for kind in kinds if kind not in help_text] == []

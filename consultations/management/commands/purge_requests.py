@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from consultations.outbox import purge_old_digests
+from consultations.outbox import DIGEST_KEPT_DAYS, purge_old_digests
 from consultations.services import purge_expired_requests
 from portland_site.housekeeping import purge_stale_sign_in_records
 
@@ -14,8 +14,13 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Delete requests closed or not a fit for more than CONSULTATION_RETENTION_DAYS, and spam received more "
-        "than CONSULTATION_SPAM_RETENTION_DAYS ago, and sign-in records past their use. Logs counts only."
+        "Delete what is past its retention period; run it daily. Call-back requests, each with its notes, call "
+        "attempts, status timeline, staff emails and their tasks: those closed or not a fit for "
+        "CONSULTATION_RETENTION_DAYS, spam marked CONSULTATION_SPAM_RETENTION_DAYS ago, and any other older than "
+        "the limit, CONSULTATION_MAX_RETENTION_DAYS after it arrived (one audit entry lists the references "
+        f"purged). Also old digest emails, finished over {DIGEST_KEPT_DAYS} days ago; expired failed sign-ins, past "
+        "the lockout's cool-off; sign-in log entries older than STAFF_SIGN_IN_LOG_DAYS; and ended sessions. "
+        "Prints and logs counts only."
     )
 
     def add_arguments(self, parser):
