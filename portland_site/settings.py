@@ -53,7 +53,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "portland_site.apps.StaffAdminConfig",
-    # For its management commands (enrol_totp_device); it has no models.
+    # No models: its management commands (enrol_totp_device), and the staff roles synced after migrate (roles.py).
     "portland_site",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -23,8 +23,8 @@ def staff_member(
     is_superuser: bool = False,
     permissions: Collection[str] = (),
 ):
-    """A member of staff with STAFF_PASSWORD, in `groups` (role groups come from a data migration; a group a
-    transactional test's flush removed is made again, without permissions) and with `permissions` (codenames).
+    """A member of staff with STAFF_PASSWORD, in `groups` (the roles' groups come from portland_site/roles.py; another
+    group is made, without permissions) and with `permissions` (codenames).
     The email address is username@example.org unless given ("" for none)."""
     user = get_user_model().objects.create_user(
         username,

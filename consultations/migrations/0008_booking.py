@@ -3,37 +3,10 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-# Who may do what with call capacity and bookings: the Clinic manager sets the capacity, intake staff read it.
-# Staff move a booked call through the request (change permission on the request).
-ROLE_PERMISSIONS = {
-    "Intake staff": {"bookingrules": ["view"], "callwindow": ["view"], "booking": ["view"]},
-    "Clinic manager": {
-        "bookingrules": ["view", "change"],
-        "callwindow": ["view", "add", "change", "delete"],
-        "booking": ["view"],
-    },
-}
 
-
-def grant_permissions(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+def create_booking_rules(apps, schema_editor):
+    # The one row of rules; the roles' permissions on it come from portland_site/roles.py, synced after migrate.
     apps.get_model("consultations", "BookingRules").objects.get_or_create(pk=1)
-    for role, models_actions in ROLE_PERMISSIONS.items():
-        group = Group.objects.filter(name=role).first()
-        if group is None:
-            continue
-        for model_name, actions in models_actions.items():
-            model = apps.get_model("consultations", model_name)
-            content_type, _ = ContentType.objects.get_or_create(app_label="consultations", model=model_name)
-            for action in actions:
-                permission, _ = Permission.objects.get_or_create(
-                    content_type=content_type,
-                    codename=f"{action}_{model_name}",
-                    defaults={"name": f"Can {action} {model._meta.verbose_name}"},
-                )
-                group.permissions.add(permission)
 
 
 class Migration(migrations.Migration):
@@ -163,5 +136,5 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(grant_permissions, migrations.RunPython.noop),
+        migrations.RunPython(create_booking_rules, migrations.RunPython.noop),
     ]

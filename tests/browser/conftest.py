@@ -5,14 +5,13 @@ Without Chromium they are skipped with a reason; with REQUIRE_BROWSER=1 (as in C
 
 import os
 import shutil
-from importlib import import_module
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from django.urls import reverse
 
+from portland_site.roles import sync_roles
 from tests.factories import STAFF_PASSWORD, staff_member
 from tests.portland_site.conftest import current_code
 
@@ -103,10 +102,8 @@ def sized(request, browser):
 
 @pytest.fixture
 def staff_roles(transactional_db):
-    """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
-    import_module("consultations.migrations.0004_staff_groups").create_groups(django_apps, None)
-    import_module("pages.migrations.0002_staff_roles").grant(django_apps, None)
-    import_module("consultations.migrations.0008_booking").grant_permissions(django_apps, None)
+    """The staff roles' groups, as every migrate leaves them (portland_site/roles.py)."""
+    sync_roles()
 
 
 def staff_with_authenticator(username: str, group: str):

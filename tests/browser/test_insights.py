@@ -1,11 +1,9 @@
 """Visit counting in a real browser, Global Privacy Control honoured, and axe on the manager's figures."""
 
 from datetime import timedelta
-from importlib import import_module
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
 from django.utils import timezone
 
 from insights.models import DailyCount, Kind
@@ -74,7 +72,6 @@ def test_global_privacy_control_means_no_beacon_at_all(live_server, visitor):
 
 
 def test_the_figures_page_has_no_axe_violations(live_server, page, staff_roles):
-    import_module("insights.migrations.0002_roles").give_managers_the_figures(django_apps, None)
     today = timezone.localdate()
     DailyCount.objects.bulk_create(
         [DailyCount(day=today - timedelta(days=n), kind=Kind.VIEW, key="/", count=n % 9 + 3) for n in range(90)]
