@@ -67,9 +67,10 @@ def sync_roles(*, using: str = DEFAULT_DB_ALIAS) -> None:
             group.permissions.set(role_permissions(role, using=using))
 
 
-def sync_roles_after_migrate(sender: AppConfig, *, using: str, apps, **kwargs) -> None:
+def sync_roles_after_migrate(sender: AppConfig, *, using: str, apps=global_apps, **kwargs) -> None:
     """post_migrate comes once for each app with models; on the last one the roles are synced. The apps the roles
-    name get their permissions first: Django makes an app's only after this receiver has run for it."""
+    name get their permissions first: Django makes an app's only after this receiver has run for it. A test's
+    flush sends it too, without `apps`."""
     if sender is not [config for config in global_apps.get_app_configs() if config.models_module][-1]:
         return
     for app_label in {name.split(".", 1)[0] for names in ROLES.values() for name in names}:
