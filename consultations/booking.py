@@ -23,6 +23,7 @@ from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
 from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
 from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
+from portland_site.process_cache import ProcessCache
 
 # How many days with call windows the form offers, and how far it looks for them past closures.
 BOOKING_DAYS = 10
@@ -159,18 +160,17 @@ def _call_times_from(today: date) -> _CallTimes:
 # The call capacity is one of the clinic's facts: its save in the admin replaces the facts' version (facts_changed),
 # as the closures the call times leave out do. So each process keeps the call times of the current version and
 # day, and listing the open times reads only the places taken.
-_held: tuple[tuple[str, date], _CallTimes] | None = None
+_held: ProcessCache[_CallTimes] = ProcessCache()
 
 
 def _call_times(today: date) -> _CallTimes:
-    global _held
     version = None if settings.DEBUG else facts_version()  # while developing, as the facts: an edit shows at once
-    held = _held
-    if version is not None and held is not None and held[0] == (version, today):
-        return held[1]
-    call_times = _call_times_from(today)
-    if version is not None:
-        _held = ((version, today), call_times)
+    if version is None:
+        return _call_times_from(today)
+    call_times = _held.get((version, today))
+    if call_times is None:
+        call_times = _call_times_from(today)
+        _held.set((version, today), call_times)
     return call_times
 
 

@@ -31,6 +31,7 @@ from pages.views import RETRY_AFTER_SECONDS
 from portland_site.clinic import by_when, call_time_in_words
 from portland_site.clinic_time import in_clinic_time
 from portland_site.database import UNAVAILABLE
+from portland_site.process_cache import ProcessCache
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +70,7 @@ def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> 
 # The blank form page, rendered once for what it depends on (the clinic's facts, whose version is in the key, and the
 # call times open) and then given each visitor's own CSRF and form tokens: rendering it was most of its cost, and
 # the rest of it is the same for everyone. A form sent back, with errors or unsent, is always rendered afresh.
-_BLANK_PAGES: dict[tuple, tuple[str, str, str]] = {}
-_BLANK_PAGES_KEPT = 32
+_blank_pages: ProcessCache[tuple[str, str, str]] = ProcessCache(entries=32)
 
 
 def _render_form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str) -> str:
@@ -92,14 +92,13 @@ def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str
     if version is None or settings.DEBUG:
         return _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
     key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
-    if key not in _BLANK_PAGES:
-        if len(_BLANK_PAGES) >= _BLANK_PAGES_KEPT:
-            _BLANK_PAGES.clear()
+    kept = _blank_pages.get(key)
+    if kept is None:
         # Rendered with this request's tokens, which are remembered so that the next request can swap in its own.
         page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
-        _BLANK_PAGES[key] = (page, csrf_token, form.page_token)
+        _blank_pages.set(key, (page, csrf_token, form.page_token))
         return page
-    page, first_csrf_token, first_form_token = _BLANK_PAGES[key]
+    page, first_csrf_token, first_form_token = kept
     return page.replace(first_csrf_token, csrf_token).replace(first_form_token, form.page_token)
 
 

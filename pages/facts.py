@@ -10,7 +10,6 @@ or the database. The process that saved a change uses the new token at once; the
 
 import hashlib
 import logging
-import time as monotonic_time
 import uuid
 from dataclasses import dataclass, field, fields
 from datetime import date, time, timedelta
@@ -25,6 +24,7 @@ from django.utils import timezone
 from pages import models
 from portland_site import phones
 from portland_site.clinic import DAY_NAMES, format_time
+from portland_site.process_cache import ProcessCache
 
 logger = logging.getLogger(__name__)
 
@@ -257,8 +257,9 @@ def _shape() -> str:
 _SHAPE = _shape()
 
 
-# (version token, when this process read it) from the shared cache.
-_local_version: tuple[str, float] | None = None
+# The version token this process last read from the shared cache, and the snapshot of it it last used.
+_version_read: ProcessCache[str] = ProcessCache(seconds=VERSION_SECONDS)
+_snapshot: ProcessCache[Facts] = ProcessCache(seconds=_LOCAL_SECONDS)
 
 
 def facts_version() -> str | None:
@@ -267,15 +268,14 @@ def facts_version() -> str | None:
     Read from the shared cache at most once every VERSION_SECONDS: on a busy site that read was most of the cost
     of a page served from cache.
     """
-    global _local_version
-    now = monotonic_time.monotonic()
-    held = _local_version
-    if held is not None and now - held[1] < VERSION_SECONDS:
-        return held[0]
+    held = _version_read.get(VERSION_KEY)
+    if held is not None:
+        return held
     version = _safely(cache.get, VERSION_KEY)
     if version is None and _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None) is not None:
         version = _safely(cache.get, VERSION_KEY)
-    _local_version = (version, now) if version is not None else None
+    if version is not None:
+        _version_read.set(VERSION_KEY, version)
     return version
 
 
@@ -285,14 +285,13 @@ def facts_changed() -> None:
 
 
 def _new_version() -> None:
-    global _local, _local_version
-    _local = None
-    _local_version = None
+    _snapshot.clear()
+    _version_read.clear()
     version = uuid.uuid4().hex
     try:
         cache.set(VERSION_KEY, version, None)
         # This process (which handled the save) shows the change at once; the others once their copy expires.
-        _local_version = (version, monotonic_time.monotonic())
+        _version_read.set(VERSION_KEY, version)
     except Exception:
         logger.exception(
             "the clinic's facts changed but the shared cache could not be told; hosts catch up within %s seconds",
@@ -300,27 +299,22 @@ def _new_version() -> None:
         )
 
 
-# (version, when it was taken, facts) of the last snapshot this process used.
-_local: tuple[str, float, Facts] | None = None
-
-
 def current_facts() -> Facts:
     """The clinic's facts now. Read from the database only when the version changed or the copy expired."""
-    global _local
     if settings.DEBUG:  # while developing, every process sees an edit at once (local memory is not shared)
         return build_facts()
     version = facts_version()
     if version is None:
         return _from_database()
-    local = _local
-    if local and local[0] == version and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
-        return local[2]
+    facts = _snapshot.get(version)
+    if facts is not None:
+        return facts
     key = f"clinic-facts:{_SHAPE}:{version}"
     facts = _safely(cache.get, key)
     if facts is None:
         facts = _from_database()
         _safely(cache.set, key, facts, _SNAPSHOT_SECONDS)
-    _local = (version, monotonic_time.monotonic(), facts)
+    _snapshot.set(version, facts)
     return facts
 
 
@@ -334,7 +328,6 @@ def _from_database() -> Facts:
 
 def last_known_facts() -> Facts:
     """For error pages, which must not fail again: the facts this process last used, or the name alone."""
-    local = _local
-    if local is not None:
-        return local[2]
-    return Facts(clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=(), reviews={})
+    return _snapshot.newest() or Facts(
+        clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=(), reviews={}
+    )

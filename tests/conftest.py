@@ -6,20 +6,17 @@ from django.db import connection
 
 from harness.faults import DatabaseProxy, PrivateRedis
 from harness.gunicorn import Gunicorn
+from portland_site.process_cache import clear_process_caches
 from tests.servers import database_url
 
 
 def clear_caches() -> None:
     """Empty this run's keys only: FLUSHDB would also empty the cache of anything else sharing that Redis.
 
-    The process's copies of the facts' version and snapshot go too, and of the call times kept with them: a test
-    must not see the last one's facts.
+    What the process keeps in its own memory goes too (the facts' version and snapshot, the call times kept with
+    them, the blank form): a test must not see the last one's facts.
     """
-    from consultations import booking
-    from pages import facts
-
-    facts._local = facts._local_version = None
-    booking._held = None
+    clear_process_caches()
     for cache in caches.all():
         redis = getattr(cache, "_cache", None)
         if hasattr(redis, "get_client"):

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from pages import facts
 from pages.models import Closure, ContactDetails, FactChange
+from portland_site import process_cache
+from portland_site.process_cache import clear_process_caches
 from tests.consultations.conftest import signed_in, soup
 from tests.factories import staff_member
 
@@ -51,36 +53,51 @@ def test_a_new_phone_saved_in_the_admin_shows_on_the_next_request(
     assert "tel:+12075552368" in client.get("/.well-known/security.txt").content.decode()
 
 
-def test_another_host_sees_the_change_too(client, manager_client, django_capture_on_commit_callbacks):
+@pytest.fixture
+def later(monkeypatch):
+    """`later(seconds)`: what this process keeps in its own memory is that much older from now on."""
+    real = time.monotonic
+    return lambda seconds: monkeypatch.setattr(process_cache, "monotonic", lambda: real() + seconds)
+
+
+def holding(version: str, snapshot: facts.Facts) -> None:
+    """This process holds `version`, read from the shared cache just now, and its snapshot, as another host
+    that did not handle a save still does."""
+    facts._version_read.set(facts.VERSION_KEY, version)
+    facts._snapshot.set(version, snapshot)
+
+
+def test_another_host_sees_the_change_too(client, manager_client, django_capture_on_commit_callbacks, later):
     client.get("/")
     client.get("/")
-    held, (old_version, _) = facts._local, facts._local_version
+    old_version, old_facts = facts.facts_version(), facts.current_facts()
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368"))
     # Another host, which did not handle the save, still holds the old facts and the old page in its memory, and
     # the old version token, read more than VERSION_SECONDS ago.
-    facts._local = held
-    facts._local_version = (old_version, time.monotonic() - facts.VERSION_SECONDS - 0.01)
+    holding(old_version, old_facts)
+    later(facts.VERSION_SECONDS + 0.01)
     assert caches["pages"]._cache, "the old page is still in local memory"
     assert phones_on(client) == {"tel:+12075552368"}
 
 
-def test_another_host_trusts_its_version_for_a_second_only(client, manager_client, django_capture_on_commit_callbacks):
+def test_another_host_trusts_its_version_for_a_second_only(
+    client, manager_client, django_capture_on_commit_callbacks, later
+):
     client.get("/")
-    held, (old_version, _) = facts._local, facts._local_version
+    old_version, old_facts = facts.facts_version(), facts.current_facts()
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368"))
     assert phones_on(client) == {"tel:+12075552368"}, "the process that saved shows the change at once"
     # Another host read the old version just now: for up to a second it still serves the old page.
-    facts._local = held
-    facts._local_version = (old_version, time.monotonic())
+    holding(old_version, old_facts)
     assert phones_on(client) == {"tel:+12075550142"}
-    facts._local_version = (old_version, time.monotonic() - facts.VERSION_SECONDS - 0.01)
+    later(facts.VERSION_SECONDS + 0.01)
     assert phones_on(client) == {"tel:+12075552368"}
-    assert facts._local_version[0] != old_version
+    assert facts.facts_version() != old_version
 
 
-def test_the_version_is_read_from_the_shared_cache_once_a_second(client, monkeypatch):
+def test_the_version_is_read_from_the_shared_cache_once_a_second(client, monkeypatch, later):
     client.get("/")
     reads = []
     real_get = facts.cache.get
@@ -88,8 +105,7 @@ def test_the_version_is_read_from_the_shared_cache_once_a_second(client, monkeyp
     for _ in range(5):
         client.get("/")
     assert reads.count(facts.VERSION_KEY) == 0
-    version, taken = facts._local_version
-    facts._local_version = (version, taken - facts.VERSION_SECONDS - 0.01)
+    later(facts.VERSION_SECONDS + 0.01)
     client.get("/")
     assert reads.count(facts.VERSION_KEY) == 1
 
@@ -97,7 +113,7 @@ def test_the_version_is_read_from_the_shared_cache_once_a_second(client, monkeyp
 def test_a_page_from_the_shared_cache_costs_no_query_in_a_fresh_process(client, django_assert_num_queries):
     client.get("/our-approach/")
     caches["pages"].clear()
-    facts._local = None  # as in a process that has not read the facts yet
+    clear_process_caches()  # as in a process that has not read the facts yet
     with django_assert_num_queries(0):
         response = client.get("/our-approach/")
     assert response.status_code == 200 and not response.templates
