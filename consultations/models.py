@@ -258,13 +258,40 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["starts_at"], name="booking_starts_at")]
+        indexes = [
+            models.Index(fields=["starts_at"], name="booking_starts_at"),
+            # The breaker counts the bookings of the last hour (booking.py), and a release finds a range of them.
+            models.Index(fields=["booked_at"], name="booking_booked_at"),
+        ]
+        permissions = [("release_booking", "Can release the call times booked in a time range")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
         ]
 
     def __str__(self) -> str:
         return f"call for {self.consultation_request}"
+
+
+class BookingPause(models.Model):
+    """A stop to offering call times, started when far more calls were booked in an hour than usual (booking.py's
+    breaker). It lasts until `ends_at`, or until a manager releases the bookings of that hour (`ended_at`)."""
+
+    started_at = models.DateTimeField(editable=False)
+    ends_at = models.DateTimeField(editable=False)
+    booked_in_hour = models.PositiveIntegerField("calls booked in the hour before", editable=False)
+    usual_per_hour = models.FloatField("usual calls booked an hour", editable=False)
+    ended_at = models.DateTimeField("ended early at", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("started_at")), name="booking_pause_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking paused at {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class CallOutcome(models.TextChoices):

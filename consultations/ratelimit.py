@@ -20,6 +20,41 @@ _submissions = ClientCounter(
 )
 
 
+BOOKING_PERIOD_SECONDS = 24 * 60 * 60
+
+# Booked call times are scarce: counted per IPv4 /24 and IPv6 /48, the networks one customer can easily hold.
+_bookings = ClientCounter(
+    key_prefix="consultations:bookings",
+    salt="consultations.booking-limit",
+    label="Booking limit",
+    ipv4_prefix=24,
+    ipv6_prefix=48,
+)
+
+
+def _count_within(counter: ClientCounter, request: HttpRequest, *, limit: int, period_seconds: int) -> bool:
+    """Count one for this client, atomically; False (and a warning, without the address) when over `limit`."""
+    if counter.count(request, period_seconds=period_seconds) > limit:
+        logger.warning("%s: a client went over the limit of %s in %s s", counter.label, limit, period_seconds)
+        return False
+    return True
+
+
+def count_booking(request: HttpRequest) -> bool:
+    """Count one booked call time from this client's network; False when it is over the day's limit."""
+    return _count_within(
+        _bookings,
+        request,
+        limit=settings.CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY,
+        period_seconds=BOOKING_PERIOD_SECONDS,
+    )
+
+
+def uncount_booking(request: HttpRequest) -> None:
+    """Take back the count of a booking that was not made."""
+    _bookings.uncount(request)
+
+
 def is_limited(request: HttpRequest) -> bool:
     """Whether this client has already sent as many requests as the hour allows."""
     return _submissions.current(request) >= settings.CONSULTATION_RATE_LIMIT_PER_HOUR
@@ -27,11 +62,9 @@ def is_limited(request: HttpRequest) -> bool:
 
 def count_submission(request: HttpRequest) -> bool:
     """Count one submission from this client, atomically; False when it is over the limit."""
-    limit = settings.CONSULTATION_RATE_LIMIT_PER_HOUR
-    if _submissions.count(request, period_seconds=PERIOD_SECONDS) > limit:
-        logger.warning("Call-back requests: a client went over the limit of %s an hour", limit)
-        return False
-    return True
+    return _count_within(
+        _submissions, request, limit=settings.CONSULTATION_RATE_LIMIT_PER_HOUR, period_seconds=PERIOD_SECONDS
+    )
 
 
 def uncount_submission(request: HttpRequest) -> None:

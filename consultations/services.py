@@ -13,13 +13,20 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import take_place
+from consultations.booking import (
+    bookings_made,
+    check_breaker,
+    lock_phone,
+    take_place,
+    upcoming_booking_for_phone,
+)
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
     AuditAction,
     AuditEntry,
     Booking,
+    BookingPause,
     CallAttempt,
     CallOutcome,
     CallTime,
@@ -92,17 +99,30 @@ def submit_request(
 
     With `call_at` the person chose a call time, booked in the same transaction with `change_link_hash` for their
     private link: when the time is no longer offered or its places are taken, booking.TimeNotOffered or
-    booking.TimeTaken is raised and nothing is stored. Spam books no time (scripts must not fill the calendar).
-    Without it, the request is due by the time the clinic's clock promises.
+    booking.TimeTaken is raised and nothing is stored, and while the breaker has paused booking,
+    booking.BookingsPaused. Spam books no time (scripts must not fill the calendar), and neither does a phone
+    number that already has a call booked still to come: that request is stored, linked to the one with the call,
+    without a place. Without it, the request is due by the time the clinic's
+    clock promises.
     """
     now = now or timezone.now()
     book = call_at is not None and not spam_reason
+    if book and upcoming_booking_for_phone(phone, now=now) is None:
+        check_breaker(now=now)
     for _attempt in range(_REFERENCE_ATTEMPTS):
         reference = new_reference()
         with transaction.atomic():
             earlier = _request_with_token(submission_token)
             if earlier is not None:
                 return _with_change_link(earlier, change_link_hash)
+            already_booked = None
+            if book:
+                lock_phone(phone)
+                already_booked = upcoming_booking_for_phone(phone, now=now)
+            duplicate_of = None if spam_reason else _open_request_from(phone, now)
+            if already_booked is not None and duplicate_of is None:
+                duplicate_of = already_booked.consultation_request
+            books = book and already_booked is None
             # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
             # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
             # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
@@ -122,9 +142,9 @@ def submit_request(
                 status=Status.SPAM if spam_reason else Status.NEW,
                 spam_reason=spam_reason,
                 spam_marked_at=now if spam_reason else None,
-                duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                duplicate_of=duplicate_of,
                 submission_token=submission_token,
-                due_by=None if book else expected_call_by(submitted_at=now),
+                due_by=None if books else expected_call_by(submitted_at=now),
             )
             ConsultationRequest.objects.bulk_create([new_request], ignore_conflicts=True)
             consultation_request = _request_with_token(submission_token)
@@ -137,7 +157,7 @@ def submit_request(
             if consultation_request.reference != reference:
                 # the same form, stored first by a concurrent POST
                 return _with_change_link(consultation_request, change_link_hash)
-            if book:
+            if books:
                 slot = take_place(call_at, now=now)
                 Booking.objects.create(
                     consultation_request=consultation_request,
@@ -451,3 +471,40 @@ def cancel_booked_call(*, booking: Booking, now: datetime | None = None) -> Cons
         now=now,
     )
     return consultation_request
+
+
+@transaction.atomic
+def release_bookings_made(
+    *, booked_from: datetime, booked_until: datetime, by: AbstractBaseUser, now: datetime | None = None
+) -> list[ConsultationRequest]:
+    """Free the places of the calls still to come that were booked in [booked_from, booked_until): a flood of
+    bookings by a script, found after the fact. The requests stay, each promised a call as soon as possible
+    instead, with the reason on its timeline and one audit entry; a pause of the breaker in force ends."""
+    now = now or timezone.now()
+    bookings = bookings_made(booked_from=booked_from, booked_until=booked_until, now=now)
+    released = [booking.consultation_request for booking in bookings]
+    Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).delete()
+    span = f"{in_clinic_time(booked_from):%b %d %H:%M}–{in_clinic_time(booked_until):%b %d %H:%M}"
+    reason = f"booked call released by a manager (booked {span})"
+    due_by = expected_call_by(submitted_at=now)
+    for consultation_request in released:
+        consultation_request.due_by = due_by
+        consultation_request.save(update_fields=["due_by"])
+        StatusChange.objects.create(
+            consultation_request=consultation_request,
+            changed_at=now,
+            changed_by=by,
+            from_status=consultation_request.status,
+            to_status=consultation_request.status,
+            reason=reason,
+        )
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=released,
+        detail=f"booked calls released: those booked {span}",
+        now=now,
+    )
+    BookingPause.objects.filter(ended_at__isnull=True, ends_at__gt=now).update(ended_at=now)
+    logger.info("Booked calls released: %s", len(released))
+    return released

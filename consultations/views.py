@@ -18,6 +18,7 @@ from consultations.booking import (
     TimeNotOffered,
     booking_for_link,
     call_as_ics,
+    current_pause,
     nearest_open_times,
     new_change_link,
     open_call_times,
@@ -48,12 +49,14 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> HttpResponse:
+def _see_thanks(consultation_request: ConsultationRequest, change_link: str, *, already_booked: bool) -> HttpResponse:
     thanks_url = reverse("consultations:thanks")
     response = HttpResponseRedirect(thanks_url, status=303)
     sent = {"reference": consultation_request.reference, "at": consultation_request.created_at.isoformat()}
     if change_link:
         sent["link"] = change_link
+    if already_booked:
+        sent["already_booked"] = True
     response.set_cookie(
         SUBMITTED_COOKIE,
         signing.dumps(sent, salt=_SUBMITTED_SALT),
@@ -116,8 +119,11 @@ def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: b
 
 
 def _open_times() -> list[CallDay]:
-    """The times to offer; none while the database does not answer, so that the form still takes a request."""
+    """The times to offer; none while the breaker has paused booking, and none while the database does not
+    answer, so that the form still takes a request."""
     try:
+        if current_pause() is not None:
+            return []
         return open_call_times()
     except UNAVAILABLE:
         logger.warning("Call times not offered: the database did not answer")
@@ -139,6 +145,10 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     if not ratelimit.count_submission(request):
         return _rate_limited(request)
     data = form.cleaned_data
+    wants_a_time = bool(data["call_at"]) and not form.spam_reason
+    if wants_a_time and not ratelimit.count_booking(request):
+        ratelimit.uncount_submission(request)
+        return _time_refused(request, NETWORK_LIMIT_MESSAGE)
     change_link, change_link_hash = new_change_link() if data["call_at"] else ("", "")
     try:
         consultation_request = submit_request(
@@ -157,17 +167,37 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     except TimeNotOffered as refused:
         # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
         ratelimit.uncount_submission(request)
-        form = ConsultationRequestForm(request.POST, call_days=_open_times())
-        form.is_valid()
-        form.add_error("call_at", _time_refused_message(refused, form.call_days, data["call_at"]))
-        return _form_page(request, form)
+        if wants_a_time:
+            ratelimit.uncount_booking(request)
+        days = _open_times()
+        return _time_refused(request, _time_refused_message(refused, days, data["call_at"]), days=days)
     except UNAVAILABLE:
         # The page comes back with everything typed and the same one-time token: sending it again is safe even
         # if this attempt was in fact stored, and a try that failed does not count towards the limit.
         logger.warning("Call-back request not stored: the database did not answer; the form was shown again")
         ratelimit.uncount_submission(request)
+        if wants_a_time:
+            ratelimit.uncount_booking(request)
         return _form_page(request, form, unsent=True)
-    return _see_thanks(consultation_request, change_link)
+    # A phone number with a call already booked gets no second one: the request is stored, and the person told.
+    already_booked = wants_a_time and not Booking.objects.filter(consultation_request=consultation_request).exists()
+    if already_booked:
+        ratelimit.uncount_booking(request)
+    return _see_thanks(consultation_request, "" if already_booked else change_link, already_booked=already_booked)
+
+
+NETWORK_LIMIT_MESSAGE = (
+    'We can\'t book more call times from your network today. Please choose "As soon as you can" and send the form '
+    "again: we will call you."
+)
+
+
+def _time_refused(request: HttpRequest, message: str, *, days: list[CallDay] | None = None) -> HttpResponse:
+    """The form again with everything typed, the times open now and `message` on the call time."""
+    form = ConsultationRequestForm(request.POST, call_days=_open_times() if days is None else days)
+    form.is_valid()
+    form.add_error("call_at", message)
+    return _form_page(request, form)
 
 
 def _time_refused_message(refused: TimeNotOffered, days: list[CallDay], asked_for: datetime) -> str:
@@ -204,9 +234,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
     sent = _sent_from_this_browser(request)
     if sent is not None:
         booking = _booking_of(sent["reference"])
-        due = None if booking else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
+        already_booked = sent.get("already_booked", False)
+        due = None if booking or already_booked else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
+            "already_booked": already_booked,
             "expected": by_when(due, in_clinic_time()) if due else "",
             "booked": call_time_in_words(booking.starts_at, booking.ends_at) if booking else "",
             "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))

@@ -1,4 +1,5 @@
-"""Counting requests of one kind per client (an IPv4 address or an IPv6 /64) over a fixed period, for limits.
+"""Counting requests of one kind per client (an IPv4 address or an IPv6 /64, or wider networks) over a fixed
+period, for limits.
 
 The counters live in the shared cache (Redis in production), so a limit holds across gunicorn workers and hosts.
 A key is a keyed hash of the client's address: the address itself is never stored. While the shared cache is
@@ -25,10 +26,13 @@ class ClientCounter:
     key_prefix: str  # the counters' names in the cache, e.g. "consultations:submissions"
     salt: str  # for the keyed hash of the address
     label: str  # what the logs call this limit, e.g. "Call-back rate limit"
+    ipv4_prefix: int = 32  # the network counted as one client
+    ipv6_prefix: int = 64
 
     def _key(self, request: HttpRequest) -> str:
         # Requests without a usable address (no REMOTE_ADDR, no trusted header) share one counter.
-        digest = salted_hmac(self.salt, str(client_network(request)), algorithm="sha256").hexdigest()
+        network = client_network(request, ipv4_prefix=self.ipv4_prefix, ipv6_prefix=self.ipv6_prefix)
+        digest = salted_hmac(self.salt, str(network), algorithm="sha256").hexdigest()
         return f"{self.key_prefix}:{digest}"
 
     def _on_counters(self, operation):
