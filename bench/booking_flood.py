@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
-import psycopg2
+import psycopg
 from stack import FORM_PATH, describe_machine, production_site, set_call_capacity
 from submit import MIN_FILL_SECONDS, open_form, request, submit
 
@@ -27,7 +27,7 @@ _OPTION = re.compile(r'<option value="(\d{8}T\d{4}Z)"')
 
 def places(database_url: str) -> tuple[int, int]:
     """Bookings in the database, and pauses the breaker started."""
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM consultations_booking")

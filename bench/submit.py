@@ -26,7 +26,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import django
-import psycopg2
+import psycopg
 from stack import FORM_PATH, percentile, production_site  # bench/stack.py, beside this script
 
 HTTP_TIMEOUT = 30
@@ -115,7 +115,7 @@ def submit(
 
 def rows_stored(database_url: str) -> tuple[int, int, int, str]:
     """Requests stored, how many as spam, how many linked as duplicates, and the server's version."""
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
