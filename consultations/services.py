@@ -3,6 +3,7 @@
 import logging
 import secrets
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -39,6 +41,7 @@ from consultations.models import (
 )
 from consultations.outbox import delete_task_runs_for, record_request_notifications
 from pages.clock import NoOpeningTime, clinic_clock
+from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -369,6 +372,56 @@ def erase_personal_data(
     record_audit(actor=by, action=AuditAction.ERASED, consultation_requests=[consultation_request], now=now)
     logger.info("Call-back request %s: personal data erased", consultation_request)
     return consultation_request
+
+
+@dataclass(frozen=True)
+class SamePerson:
+    consultation_request: ConsultationRequest
+    why: str  # "the same phone number", "the same email address" or "linked as a duplicate"
+
+
+_SAME_PERSON_ROUNDS = 10
+
+
+def requests_of_the_same_person(*, consultation_requests: Collection[ConsultationRequest]) -> list[SamePerson]:
+    """The requests not yet erased, in any status, that are most likely from the person who sent
+    `consultation_requests` (not among them): the same phone number (in E.164) or email address (whatever its
+    case), or linked as a duplicate, followed through every chain: a request found brings its own number, address
+    and links. For erasure, which offers them to the manager to tick (a phone may be shared)."""
+    known = {request.pk for request in consultation_requests}
+    phones_seen: set[str] = set()
+    emails_seen: set[str] = set()
+    found: list[SamePerson] = []
+    newest = list(consultation_requests)
+    for _round in range(_SAME_PERSON_ROUNDS):
+        phones = {_e164(request.phone) for request in newest if request.phone} - phones_seen
+        emails = {request.email.strip().lower() for request in newest if request.email} - emails_seen
+        links = {request.pk for request in newest} | {request.duplicate_of_id for request in newest}
+        phones_seen |= phones
+        emails_seen |= emails
+        matches = Q(pk__in=links - {None}) | Q(duplicate_of__in=links - {None}) | Q(phone__in=phones)
+        newest = list(
+            ConsultationRequest.objects.annotate(email_lower=Lower("email"))
+            .filter(matches | Q(email_lower__in=emails), erased_at__isnull=True)
+            .exclude(pk__in=known)
+            .order_by("created_at")
+        )
+        if not newest:
+            break
+        for request in newest:
+            known.add(request.pk)
+            if _e164(request.phone) in phones_seen:
+                why = "the same phone number"
+            elif request.email.strip().lower() in emails_seen:
+                why = "the same email address"
+            else:
+                why = "linked as a duplicate"
+            found.append(SamePerson(consultation_request=request, why=why))
+    return sorted(found, key=lambda same: same.consultation_request.created_at)
+
+
+def _e164(phone: str) -> str:
+    return phones.possible_e164(phone) or phone
 
 
 def _delete_with_all_that_belongs(consultation_requests: QuerySet[ConsultationRequest]) -> None:

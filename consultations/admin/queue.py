@@ -4,7 +4,7 @@ the timeline and the audit trail see it."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -21,17 +21,6 @@ from portland_site.admin_mixins import RefusedWritesMixin
 from portland_site.clinic_time import in_clinic_time
 
 RECORD_FIELDSET = "The record"
-
-
-def _linked_requests(selected: list[ConsultationRequest]) -> list[ConsultationRequest]:
-    """The other requests of the selected ones' duplicate groups (the first request and its duplicates), not yet
-    erased: the same phone number, and most likely the same person, who may want those erased too."""
-    firsts = {request.duplicate_of_id or request.pk for request in selected}
-    return list(
-        ConsultationRequest.objects.filter(Q(pk__in=firsts) | Q(duplicate_of__in=firsts), erased_at__isnull=True)
-        .exclude(pk__in=[request.pk for request in selected])
-        .order_by("created_at")
-    )
 
 
 def _status_action(status: Status):
@@ -296,7 +285,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     @admin.action(description="Erase personal data (at the person’s request)", permissions=["erase"])
     def erase_selected(self, request, queryset):
         selected = list(queryset)
-        linked = _linked_requests(selected)
+        linked = services.requests_of_the_same_person(consultation_requests=selected)
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -312,7 +301,9 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
             )
         # Only requests the page offered: a posted id of any other request is ignored.
         chosen = set(request.POST.getlist("also_erase"))
-        erased = selected + [other for other in linked if str(other.pk) in chosen]
+        erased = selected + [
+            same.consultation_request for same in linked if str(same.consultation_request.pk) in chosen
+        ]
         for consultation_request in erased:
             services.erase_personal_data(consultation_request=consultation_request, by=request.user)
         self.message_user(request, f"Personal data erased from {len(erased)} request(s).", messages.SUCCESS)
