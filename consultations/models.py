@@ -302,11 +302,18 @@ class CallOutcome(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# A call recorded more than this after the time given for it is a late entry: the figures count it as made this
+# long before it was recorded, so that a backdated entry can't make a request look called within the promise.
+LATE_ENTRY_GRACE = timedelta(hours=1)
+
+
 class CallAttempt(models.Model):
     consultation_request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts", verbose_name="call-back request"
     )
     attempted_at = models.DateTimeField("when", default=timezone.now)
+    # When staff entered it, which the figures trust more than a time typed for the past (LATE_ENTRY_GRACE).
+    recorded_at = models.DateTimeField("recorded at", default=timezone.now, editable=False)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="who"
     )
@@ -322,6 +329,10 @@ class CallAttempt(models.Model):
     def __str__(self) -> str:
         # Never the note: this string reaches admin history.
         return f"#{self.pk}"
+
+    @property
+    def recorded_late(self) -> bool:
+        return self.recorded_at - self.attempted_at > LATE_ENTRY_GRACE
 
 
 class Note(models.Model):

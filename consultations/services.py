@@ -310,17 +310,20 @@ def record_call_attempt(
     outcome: CallOutcome,
     note: str = "",
     attempted_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> CallAttempt:
     """Record one call to the person. The first call on a new request means staff are attempting contact.
 
-    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the status change and the
-    audit entry it causes are dated when it was recorded.
+    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the attempt keeps when it was
+    recorded (`now`), and the status change and the audit entry it causes are dated then too.
     """
-    attempted_at = attempted_at or timezone.now()
+    now = now or timezone.now()
+    attempted_at = attempted_at or now
     check_call_attempt_time(consultation_request=consultation_request, attempted_at=attempted_at)
     attempt = CallAttempt.objects.create(
         consultation_request=consultation_request,
         attempted_at=attempted_at,
+        recorded_at=now,
         made_by=by,
         outcome=outcome,
         note=note,
@@ -330,9 +333,10 @@ def record_call_attempt(
         action=AuditAction.CHANGED,
         consultation_requests=[consultation_request],
         detail=f"call attempt: {CallOutcome(outcome).label}",
+        now=now,
     )
     if consultation_request.status == Status.NEW:
-        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by)
+        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by, now=now)
     return attempt
 
 
