@@ -131,3 +131,8 @@ def booking_pause_warning(*, now: datetime | None = None) -> str:
         "ask to be called as soon as possible. Check the calls booked in that hour: if a script booked them, a "
         "Clinic manager can release them."
     )
+
+
+def spam_awaiting_confirmation() -> int:
+    """Requests staff marked spam that no Clinic manager has confirmed: kept as long as closed ones until then."""
+    return ConsultationRequest.objects.filter(status=Status.SPAM, spam_confirmed_at__isnull=True).count()

@@ -116,6 +116,18 @@ class ConsultationRequest(models.Model):
     # Spam is kept CONSULTATION_SPAM_RETENTION_DAYS from this moment, not from arrival: marking an old request as
     # spam must not get it deleted that night by someone who may not delete.
     spam_marked_at = models.DateTimeField("marked spam at", null=True, blank=True, editable=False)
+    # Spam is deleted on its short clock only once confirmed: by the form's own checks (spam_reason), or by a Clinic
+    # manager for a request staff marked spam; until then it is kept as long as a closed request.
+    spam_confirmed_at = models.DateTimeField("spam confirmed at", null=True, blank=True, editable=False)
+    spam_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="spam confirmed by",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -145,6 +157,7 @@ class ConsultationRequest(models.Model):
         permissions = [
             ("export_consultationrequest", "Can export call-back requests as CSV"),
             ("erase_consultationrequest", "Can erase the personal data of a call-back request"),
+            ("confirm_spam_consultationrequest", "Can confirm that a request is spam (deleted sooner)"),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="consultation_triage_queue"),
@@ -167,6 +180,10 @@ class ConsultationRequest(models.Model):
                 condition=Q(status=Status.SPAM, spam_marked_at__isnull=False)
                 | (~Q(status=Status.SPAM) & Q(spam_marked_at__isnull=True)),
                 name="consultation_spam_marked_at_only_on_spam",
+            ),
+            models.CheckConstraint(
+                condition=Q(spam_confirmed_at__isnull=True) | Q(status=Status.SPAM),
+                name="consultation_spam_confirmed_only_on_spam",
             ),
         ]
 

@@ -145,6 +145,7 @@ def submit_request(
                 status=Status.SPAM if spam_reason else Status.NEW,
                 spam_reason=spam_reason,
                 spam_marked_at=now if spam_reason else None,
+                spam_confirmed_at=now if spam_reason else None,  # the form's own checks caught it
                 duplicate_of=duplicate_of,
                 submission_token=submission_token,
                 due_by=None if books else expected_call_by(submitted_at=now),
@@ -242,13 +243,24 @@ def change_status(
     consultation_request.status = status
     consultation_request.first_contacted_at = stored.first_contacted_at
     consultation_request.spam_marked_at = now if status == Status.SPAM else None
+    # Staff marking a request spam is a judgement a Clinic manager confirms (confirm_spam) before the short clock.
+    consultation_request.spam_confirmed_at = None
+    consultation_request.spam_confirmed_by = None
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:
             consultation_request.first_contacted_at = now
     consultation_request.closed_at = now if status in _CLOSED_STATUSES else None
     consultation_request.save(
-        update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
+        update_fields=[
+            "status",
+            "spam_reason",
+            "spam_marked_at",
+            "spam_confirmed_at",
+            "spam_confirmed_by",
+            "first_contacted_at",
+            "closed_at",
+        ]
     )
     if status in (Status.SPAM, *_CLOSED_STATUSES):
         # A booked call that will not be made gives its place back to the people still choosing a time.
@@ -444,17 +456,43 @@ def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by:
 
 
 def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
-    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago, and
-    any other received more than MAX_RETENTION_DAYS ago, whatever its status."""
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam confirmed SPAM_RETENTION_DAYS ago,
+    spam nobody confirmed marked RETENTION_DAYS ago (as long as a closed request), and any other received more than
+    MAX_RETENTION_DAYS ago, whatever its status."""
     now = now or timezone.now()
-    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS))
-    spam = Q(status=Status.SPAM, spam_marked_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    kept_after_closing = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
+    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=kept_after_closing)
+    spam = Q(status=Status.SPAM, spam_confirmed_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    unconfirmed = Q(status=Status.SPAM, spam_confirmed_at__isnull=True, spam_marked_at__lt=kept_after_closing)
     too_old = Q(created_at__lt=now - timedelta(days=settings.CONSULTATION_MAX_RETENTION_DAYS))
     return {
         "closed or not a fit": ConsultationRequest.objects.filter(closed),
         "spam": ConsultationRequest.objects.filter(spam),
-        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam),
+        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam & ~unconfirmed),
+        "unconfirmed spam": ConsultationRequest.objects.filter(unconfirmed),
     }
+
+
+@transaction.atomic
+def confirm_spam(
+    *, consultation_requests: Iterable[ConsultationRequest], by: AbstractBaseUser, now: datetime | None = None
+) -> list[ConsultationRequest]:
+    """A Clinic manager confirms that requests staff marked spam are spam: from now they are kept only
+    SPAM_RETENTION_DAYS. Requests not (or no longer) spam, and spam already confirmed, are left as they are."""
+    now = now or timezone.now()
+    confirmed = [
+        request
+        for request in consultation_requests
+        if request.status == Status.SPAM and request.spam_confirmed_at is None
+    ]
+    ConsultationRequest.objects.filter(pk__in=[request.pk for request in confirmed]).update(
+        spam_confirmed_at=now, spam_confirmed_by=by
+    )
+    if confirmed:
+        record_audit(
+            actor=by, action=AuditAction.CHANGED, consultation_requests=confirmed, detail="spam confirmed", now=now
+        )
+    return confirmed
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
                 Status.SPAM,
             )
         ),
+        "confirm_spam",
         "erase_selected",
     ]
     inlines = [CallAttemptInline, NoteInline, StaffNotificationInline]
@@ -87,6 +88,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
                     "erased",
                     "spam_reason",
                     "spam_marked",
+                    "spam_confirmed",
                     "timeline",
                 ]
             },
@@ -111,6 +113,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         "erased",
         "spam_reason",
         "spam_marked",
+        "spam_confirmed",
         "timeline",
     ]
     privacy_notice_agreed = moment_field("privacy_notice_agreed_at", "privacy notice agreed")
@@ -118,6 +121,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     closed = moment_field("closed_at", "closed")
     erased = moment_field("erased_at", "personal data erased")
     spam_marked = moment_field("spam_marked_at", "marked as spam")
+    spam_confirmed = moment_field("spam_confirmed_at", "spam confirmed (deleted sooner)")
 
     class Media:
         css = {"all": ["consultations/admin/triage.css"]}
@@ -224,6 +228,9 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.export_consultationrequest")
 
+    def has_confirm_spam_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("consultations.confirm_spam_consultationrequest")
+
     def has_erase_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.erase_consultationrequest")
 
@@ -275,6 +282,15 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Actions
+
+    @admin.action(description="Confirm as spam (then deleted after the spam period)", permissions=["confirm_spam"])
+    def confirm_spam(self, request, queryset):
+        confirmed = services.confirm_spam(consultation_requests=list(queryset), by=request.user)
+        skipped = len(queryset) - len(confirmed)
+        message = f"{len(confirmed)} request(s) confirmed as spam."
+        if skipped:
+            message += f" {skipped} not marked spam, or already confirmed, left as they were."
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):

@@ -1,7 +1,12 @@
 from django import template
 from django.urls import reverse
 
-from consultations.dashboard import booking_pause_warning, notification_health, triage_figures
+from consultations.dashboard import (
+    booking_pause_warning,
+    notification_health,
+    spam_awaiting_confirmation,
+    triage_figures,
+)
 
 register = template.Library()
 
@@ -17,6 +22,9 @@ def triage_dashboard(context) -> dict:
         "release_url": reverse("admin:consultations_consultationrequest_release_bookings")
         if user.has_perm("consultations.release_booking")
         else "",
+        "spam_to_confirm": spam_awaiting_confirmation()
+        if user.has_perm("consultations.confirm_spam_consultationrequest")
+        else 0,
         "figures": triage_figures(),
         "notification_problems": notification_health().problems,
         "changelist_url": reverse("admin:consultations_consultationrequest_changelist"),
