@@ -278,14 +278,18 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
     }
-    if request.method == "POST" and request.POST.get("action") in ("cancel", "confirm_cancel"):
-        if request.POST["action"] == "cancel":
-            return render(request, "consultations/your_call_cancel.html", context)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        return render(request, "consultations/your_call_cancel.html", context)
+    starts_at = parse_slot_value(request.POST.get("call_at", "")) if action != "confirm_cancel" else None
+    writes = action == "confirm_cancel" or (request.method == "POST" and starts_at is not None)
+    if writes and not ratelimit.count_call_change(request, link_hash=booking.change_link_hash):
+        return _too_many_changes(request, booking, context)
+    if action == "confirm_cancel":
         cancel_booked_call(booking=booking)
         return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
     error, refusal = "", None
     if request.method == "POST":
-        starts_at = parse_slot_value(request.POST.get("call_at", ""))
         if starts_at is None:
             error = "Choose a new time from the list."
         else:
@@ -293,14 +297,33 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
                 move_booked_call(booking=booking, starts_at=starts_at, by=None)
             except TimeNotOffered as refused:
                 refusal = refused
+                ratelimit.uncount_call_change(request, link_hash=booking.change_link_hash)
             else:
                 return HttpResponseRedirect(f"{request.path}?moved", status=303)
     # Read after any refusal, so the list is as it is now, without the time just refused.
     days = open_call_times(excluding=booking)
     if refusal is not None:
         error = _time_refused_message(refusal, days, starts_at)
-    context |= {"call_days": days, "error": error}
+    context |= {"call_days": days, "error": error, "chosen": request.POST.get("call_at", "")}
     return render(request, "consultations/your_call.html", context)
+
+
+TOO_MANY_CHANGES_MESSAGE = (
+    "You have changed this call many times in a short while, so we can't change it here just now. Your call stays "
+    "as it is. To change it, please call us, or try again tomorrow."
+)
+
+
+def _too_many_changes(request: HttpRequest, booking: Booking, context: dict) -> HttpResponse:
+    """The private link's page with the call as it is and a plain answer; nothing is changed or written."""
+    context |= {
+        "call_days": open_call_times(excluding=booking),
+        "error": TOO_MANY_CHANGES_MESSAGE,
+        "chosen": request.POST.get("call_at", ""),
+    }
+    response = render(request, "consultations/your_call.html", context, status=429)
+    response["Retry-After"] = str(ratelimit.CHANGE_PERIOD_SECONDS)
+    return response
 
 
 @never_cache

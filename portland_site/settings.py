@@ -209,6 +209,9 @@ CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", d
 # Call times booked from one network a day: an IPv4 /24 or an IPv6 /48 (what one customer of a provider can get
 # hold of). Past it, the person is asked to choose "as soon as you can" instead.
 CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY = env.int("CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY", default=3)
+# Moves and cancellations through the private links: per link in a day, and per client (IPv6: /64) in an hour.
+CONSULTATION_CHANGES_PER_LINK_PER_DAY = env.int("CONSULTATION_CHANGES_PER_LINK_PER_DAY", default=6)
+CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR = env.int("CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR", default=10)
 # The booking breaker (consultations/booking.py): this many bookings in an hour, or BOOKING_BREAKER_FACTOR times
 # the usual hourly rate if that is more, stops the offer of call times for BOOKING_PAUSE_HOURS.
 BOOKING_BREAKER_FLOOR_PER_HOUR = env.int("BOOKING_BREAKER_FLOOR_PER_HOUR", default=8)

@@ -1,5 +1,6 @@
 """Booking out every call time (issue 22, item 1): one future call per phone number, a limit per network, the
-site-wide breaker and the manager's release of the calls booked in a time range."""
+site-wide breaker and the manager's release of the calls booked in a time range; and the limits on changes through
+the private links (item 13)."""
 
 from datetime import timedelta
 
@@ -11,7 +12,7 @@ from consultations.booking import BookingsPaused, current_pause, new_change_link
 from consultations.models import AuditEntry, Booking, BookingPause, ConsultationRequest, StatusChange
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
-from tests.consultations.test_booking_pages import choose, slot_value, text
+from tests.consultations.test_booking_pages import change_link, choose, slot_value, text
 from tests.factories import stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -211,3 +212,65 @@ def test_a_bad_release_range_is_refused_with_a_message(manager_client, form):
     assert response.status_code in (200, 400)
     if response.status_code == 200:
         assert "Please correct the errors below" in text(response)
+
+
+# Item 13: moves and cancellations through private links are limited per link and per client
+
+
+def booked_link(client: Client, moment, phone_number: str) -> str:
+    assert book(client, moment, phone_number).status_code == 303
+    return change_link(client.get(THANKS_URL))
+
+
+def move(client: Client, link: str, moment):
+    return client.post(link, {"action": "move", "call_at": slot_value(moment)})
+
+
+def test_moves_through_one_link_are_limited_with_a_plain_answer(monday_morning, settings):
+    settings.CONSULTATION_CHANGES_PER_LINK_PER_DAY = 3
+    browser = client_at("198.51.100.1")
+    link = booked_link(browser, eastern(2026, 12, 8, 10), phone(1))
+    audited = AuditEntry.objects.count()
+    for hour in (11, 12, 13):
+        assert move(browser, link, eastern(2026, 12, 8, hour)).status_code == 303
+    # The same link from another address: the link's own limit.
+    refused = move(client_at("203.0.113.5"), link, eastern(2026, 12, 8, 14))
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "You have changed this call many times in a short while" in text(refused)
+    assert "Your call stays as it is" in text(refused)
+    chosen = soup(refused).find("option", selected=True)
+    assert chosen is not None and chosen["value"] == slot_value(eastern(2026, 12, 8, 14))  # what they chose, kept
+    assert Booking.objects.get().starts_at == eastern(2026, 12, 8, 13)
+    assert AuditEntry.objects.count() - audited == 3
+    # Cancelling is a change too.
+    assert client_at("203.0.113.5").post(link, {"action": "confirm_cancel"}).status_code == 429
+    assert Booking.objects.exists()
+
+
+def test_changes_from_one_client_are_limited_across_links(monday_morning, settings):
+    settings.CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR = 2
+    links = [booked_link(client_at(f"198.51.{n}.1"), eastern(2026, 12, 8, 10 + n), phone(n)) for n in range(3)]
+    attacker = client_at("203.0.113.5")
+    assert move(attacker, links[0], eastern(2026, 12, 9, 10)).status_code == 303
+    assert move(attacker, links[1], eastern(2026, 12, 9, 11)).status_code == 303
+    assert move(attacker, links[2], eastern(2026, 12, 9, 12)).status_code == 429
+    # Its owner, from another address, still can.
+    assert move(client_at("198.51.2.1"), links[2], eastern(2026, 12, 9, 12)).status_code == 303
+
+
+def test_a_refused_move_is_not_held_against_the_person(monday_morning, settings):
+    settings.CONSULTATION_CHANGES_PER_LINK_PER_DAY = 1
+    browser = client_at("198.51.100.1")
+    link = booked_link(browser, eastern(2026, 12, 8, 10), phone(1))
+    assert move(browser, link, eastern(2026, 12, 7, 9, 30)).status_code == 200  # too soon: not offered
+    assert move(browser, link, eastern(2026, 12, 8, 11)).status_code == 303
+
+
+def test_looking_at_the_link_or_asking_to_cancel_is_not_counted(monday_morning, settings):
+    settings.CONSULTATION_CHANGES_PER_LINK_PER_DAY = 1
+    browser = client_at("198.51.100.1")
+    link = booked_link(browser, eastern(2026, 12, 8, 10), phone(1))
+    for _ in range(5):
+        assert browser.get(link).status_code == 200
+        assert browser.post(link, {"action": "cancel"}).status_code == 200
+    assert move(browser, link, eastern(2026, 12, 8, 11)).status_code == 303
