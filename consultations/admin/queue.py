@@ -4,6 +4,7 @@ the timeline and the audit trail see it."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
+from django.core.exceptions import BadRequest
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -282,6 +283,12 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     # Actions
+
+    def response_action(self, request, queryset):
+        # Django's admin filters the queryset by the posted ids as they come: a made-up one ("x") was a 500.
+        if not all(value.isdecimal() for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            raise BadRequest("a selected request that is not a request")
+        return super().response_action(request, queryset)
 
     @admin.action(description="Confirm as spam (then deleted after the spam period)", permissions=["confirm_spam"])
     def confirm_spam(self, request, queryset):
