@@ -6,10 +6,10 @@ The site runs as in production (bench/stack.py: PostgreSQL, Redis, the Procfile'
 behind a pretend proxy: TRUSTED_PROXY_IP_HEADER is X-Forwarded-For, so each attacker can be given its own
 address. The call capacity is the demo's (weekdays 10–12 and 2–4, two calls at once, two hours' notice) and every
 limit is at its default. Each of `--attackers` addresses, each in an IPv4 /24 of its own (the attacker's best
-case), repeatedly opens the form, waits out the minimum fill time and books the first time offered, with a new
-phone number each time, `--forms-per-address` at a time, until the form stops offering times to it or
-`--minutes` pass. It then counts the places taken, and asks the form as a new visitor whether "At a time I
-choose" is still offered.
+case), repeatedly opens the form, waits out the minimum fill time and books times offered (each form its own,
+the attackers spread over the list), with a new phone number each time, `--forms-per-address` at a time, until a
+round books nothing or `--minutes` pass. It then counts the places taken, and asks the form as a new visitor
+whether "At a time I choose" is still offered.
 """
 
 import argparse
@@ -39,8 +39,7 @@ def places(database_url: str) -> tuple[int, int]:
 
 
 def attacker(port: int, number: int, forms: int, deadline: float) -> int:
-    """One address booking the first offered time again and again, until a round books nothing; how many it
-    booked."""
+    """One address booking offered times again and again, until a round books nothing; how many it booked."""
     address = {"X-Forwarded-For": f"10.{number // 256}.{number % 256}.7"}
     booked = 0
     tries = 0
@@ -54,8 +53,9 @@ def attacker(port: int, number: int, forms: int, deadline: float) -> int:
         this_round = 0
         for index, form in enumerate(opened):
             tries += 1
-            phone = f"(207) 555-{(number * 97 + tries) % 10000:04d}"
-            extra = {"when": "chosen", "call_at": offered[0], "phone": phone}
+            phone = f"(207) 77{number % 10}-{(number * 100 + tries) % 10000:04d}"  # a valid number of its own
+            # Each form a different time, and the attackers spread over the list, as a script would.
+            extra = {"when": "chosen", "call_at": offered[(number * forms + index) % len(offered)], "phone": phone}
             this_round += submit(port, form, number * 1000 + index, extra, headers=address)[1] == "stored"
         booked += this_round
         if not this_round:

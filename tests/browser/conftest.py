@@ -107,6 +107,12 @@ def staff_roles(transactional_db):
     import_module("consultations.migrations.0004_staff_groups").create_groups(django_apps, None)
     import_module("pages.migrations.0002_staff_roles").grant(django_apps, None)
     import_module("consultations.migrations.0008_booking").grant_permissions(django_apps, None)
+    import_module("consultations.migrations.0009_booking_breaker_and_release").grant_release_to_managers(
+        django_apps, None
+    )
+    import_module(
+        "consultations.migrations.0011_spam_confirmed_by_a_manager"
+    ).confirm_the_forms_spam_and_grant_managers(django_apps, None)
 
 
 def staff_with_authenticator(username: str, group: str):
