@@ -25,21 +25,21 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince, timeuntil
 
+import consultations.admin_closures  # noqa: F401 (registers the closures' admin)
+from clinic import capacity
+from clinic.facts import facts_changed
+from clinic.models import BookingRules, CallWindow, Weekday
 from consultations import booking, dashboard, outbox, services
 from consultations.models import (
     OPEN_STATUSES,
     AuditAction,
     AuditEntry,
-    BookingRules,
     CallAttempt,
-    CallWindow,
     ConsultationRequest,
     Note,
     StaffNotification,
     Status,
 )
-from pages.facts import facts_changed
-from pages.models import Weekday
 from portland_site import phones
 from portland_site.clinic import (
     by_when,
@@ -767,11 +767,11 @@ def _promised_today(consultation_request: ConsultationRequest) -> str:
 class MoveCallForm(forms.Form):
     starts_at = forms.CharField(label="New time", widget=forms.Select)
 
-    def __init__(self, *args, days: list[booking.CallDay], **kwargs):
+    def __init__(self, *args, days: list[capacity.CallDay], **kwargs):
         super().__init__(*args, **kwargs)
         self.offer(days)
 
-    def offer(self, days: list[booking.CallDay]) -> None:
+    def offer(self, days: list[capacity.CallDay]) -> None:
         """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
         so that a time taken meanwhile gets its own message."""
         self.fields["starts_at"].widget.choices = [("", "Choose a time")] + [
@@ -779,7 +779,7 @@ class MoveCallForm(forms.Form):
         ]
 
     def clean_starts_at(self):
-        starts_at = booking.parse_slot_value(self.cleaned_data["starts_at"])
+        starts_at = capacity.parse_slot_value(self.cleaned_data["starts_at"])
         if starts_at is None:
             raise ValidationError("Choose a time from the list.")
         return starts_at
@@ -847,7 +847,7 @@ PLACES_RANGE = (1, 50)
 _A_DAY = date(2026, 1, 5)
 
 
-def _window_in_words(window: booking.WindowSpec) -> str:
+def _window_in_words(window: capacity.WindowSpec) -> str:
     return f"{Weekday(window.weekday).label} {format_time(window.starts)}–{format_time(window.ends)}"
 
 
@@ -884,12 +884,12 @@ class CallWindowForm(forms.ModelForm):
             self.add_error("call_minutes", f"Not one whole {minutes}-minute call fits in this window.")
         return cleaned
 
-    def window_spec(self) -> booking.WindowSpec | None:
+    def window_spec(self) -> capacity.WindowSpec | None:
         """The window this form proposes, once its fields are valid."""
         data = self.cleaned_data
         if any(data.get(name) is None for name in ("weekday", "starts", "ends", "call_minutes", "places")):
             return None
-        return booking.WindowSpec(
+        return capacity.WindowSpec(
             weekday=int(data["weekday"]),
             starts=data["starts"],
             ends=data["ends"],
@@ -906,7 +906,7 @@ class CallWindowFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:  # a checkbox in a table column: named for screen readers like the others
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this window"
 
-    def proposed_windows(self) -> list[booking.WindowSpec]:
+    def proposed_windows(self) -> list[capacity.WindowSpec]:
         specs = []
         for form in self.forms:
             if not form.cleaned_data or self._should_delete_form(form):
@@ -970,9 +970,9 @@ class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
         """A list of one is a needless step: go straight to the row."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return redirect("admin:consultations_bookingrules_change", booking.booking_rules().pk)
+        return redirect("admin:clinic_bookingrules_change", capacity.booking_rules().pk)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The capacity travels with the clinic's facts (see booking.py): every host offers the new times.
+        # The capacity travels with the clinic's facts (see clinic/capacity.py): every host offers the new times.
         facts_changed()
