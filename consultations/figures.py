@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef
 from django.db.models.functions import Greatest
 
+from clinic.clock import ClinicClock, clinic_clock
 from consultations.models import LATE_ENTRY_GRACE, ConsultationRequest, Status, StatusChange
-from pages.clock import ClinicClock, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
 

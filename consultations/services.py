@@ -15,6 +15,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from clinic.clock import NoOpeningTime, clinic_clock
 from consultations.booking import (
     bookings_made,
     check_breaker,
@@ -40,7 +41,6 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.outbox import delete_task_runs_for, record_request_notifications
-from pages.clock import NoOpeningTime, clinic_clock
 from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 

@@ -120,7 +120,7 @@ def test_the_request_page_flags_a_late_entry(intake, intake_client):
 
 
 def test_the_migration_dates_old_attempts_from_the_audit_trail_or_their_own_time(intake):
-    migration = importlib.import_module("consultations.migrations.0010_call_attempt_recorded_at")
+    migration = importlib.import_module("consultations.migrations.0011_call_attempt_recorded_at")
     audited = received(at(16, 9))
     with time_machine.travel(at(18, 15), tick=False):
         record_call_attempt(

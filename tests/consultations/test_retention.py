@@ -155,7 +155,7 @@ def test_moving_out_of_spam_clears_the_confirmation(limits, intake, manager):
 
 
 def test_the_migration_confirms_the_forms_spam_only(limits, intake):
-    migration = importlib.import_module("consultations.migrations.0011_spam_confirmed_by_a_manager")
+    migration = importlib.import_module("consultations.migrations.0012_spam_confirmed_by_a_manager")
     caught = stored_request(spam_reason="honeypot")
     marked = stored_request(phone="+12075550166")
     change_status(consultation_request=marked, status=Status.SPAM, by=intake)

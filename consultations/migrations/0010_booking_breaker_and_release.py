@@ -22,7 +22,7 @@ def grant_release_to_managers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0008_booking"),
+        ("consultations", "0009_call_capacity_moved_to_clinic"),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ def confirm_the_forms_spam_and_grant_managers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0010_call_attempt_recorded_at"),
+        ("consultations", "0011_call_attempt_recorded_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

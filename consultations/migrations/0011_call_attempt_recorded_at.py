@@ -26,7 +26,7 @@ def fill_recorded_at(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0009_booking_breaker_and_release"),
+        ("consultations", "0010_booking_breaker_and_release"),
     ]
 
     operations = [
