@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from consultations.booking import new_change_link, open_call_times, parse_slot_value
+from clinic.capacity import parse_slot_value
+from consultations.booking import new_change_link, open_call_times
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import ConsultationRequest
 from tests.conftest import sign_in_staff
