@@ -83,7 +83,12 @@ PAGES: tuple[Page, ...] = (
     _article(
         name="dependence_vs_addiction",
         nav_group=GROUP_BENZODIAZEPINES,
-        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.ASHTON_MANUAL),
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.ASHTON_MANUAL,
+        ),
         path="dependence-vs-addiction/",
         title="Physical dependence is not addiction",
         heading="Physical dependence and addiction are not the same",
@@ -175,7 +180,7 @@ PAGES: tuple[Page, ...] = (
         title="Our team",
         heading="The people who would care for you",
         description=(
-            "Who the clinicians at Portland Treatment Center are, their credentials and licences, and what "
+            "Who the clinicians at Portland Treatment Center are, their credentials and licenses, and what "
             "each of them does during a taper."
         ),
         nav_label="Our team",
@@ -223,6 +228,9 @@ PAGES: tuple[Page, ...] = (
             src.FDA_2020_BOXED_WARNING,
             src.FDA_2016_OPIOIDS,
             src.JOINT_GUIDELINE_2025,
+            src.FDA_2017_OPIOID_TREATMENT,
+            src.FDA_2023_NALOXONE,
+            src.CDC_2022_OPIOIDS,
             src.BEERS_2023,
             src.LIFELINE_988,
             src.POISON_HELP,
@@ -252,7 +260,15 @@ PAGES: tuple[Page, ...] = (
         ),
         nav_label="For families",
         nav_group=GROUP_HELP,
-        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.LIFELINE_988),
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2017_OPIOID_TREATMENT,
+            src.FDA_2023_NALOXONE,
+            src.CDC_2022_OPIOIDS,
+            src.LIFELINE_988,
+        ),
     ),
     _article(
         name="faq",
@@ -268,6 +284,7 @@ PAGES: tuple[Page, ...] = (
         schema_type="FAQPage",
         sources=(
             src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
             src.FDA_2020_BOXED_WARNING,
             src.FDA_2016_OPIOIDS,
             src.ASHTON_MANUAL,

@@ -289,9 +289,10 @@ def test_crisis_notice_on_every_page(soup_of, page):
 def test_the_urgent_help_on_the_withdrawal_page_sends_suicide_to_988(soup_of):
     _, soup = soup_of("/withdrawal-symptoms/")
     urgent = soup.find(id="urgent-help").find_parent("section")
-    items_911 = " ".join(li.get_text(" ") for li in urgent.find("ul").find_all("li"))
-    assert "suicide" not in items_911 and "seizure" in items_911 and "taken too much" in items_911
-    assert urgent.find("a", href="sms:988") and urgent.find("a", href="tel:988")
+    item_911 = urgent.find("a", href="tel:911").find_parent("li").get_text(" ")
+    assert "suicide" not in item_911 and "seizure" in item_911 and "taken too much" in item_911
+    item_988 = urgent.find("a", href="tel:988").find_parent("li")
+    assert item_988.find("a", href="sms:988") and "suicide" in item_988.get_text()
 
 
 def test_staying_safe_gives_the_three_numbers(soup_of):
