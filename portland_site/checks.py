@@ -1,9 +1,10 @@
 """Deployment checks (`manage.py check --deploy`) for what Django's own checks cannot see."""
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 def _is_local(bind_host: str) -> bool:
@@ -38,6 +39,22 @@ def check_proxy_and_bind(app_configs, **kwargs):
                 hint="Set TRUSTED_PROXY_IP_HEADER to the header your proxy appends the client's address to, "
                 "e.g. X-Forwarded-For.",
                 id="portland_site.W002",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """SITE_URL is the address printed on every page taken to a prescriber, and in canonical links and emails."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return [
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}, not an https address: printed pages, canonical links and "
+                "staff emails would point people to it.",
+                hint="Set SITE_URL to the site's public https address, e.g. https://www.example.org.",
+                id="portland_site.E001",
             )
         ]
     return []
