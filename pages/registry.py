@@ -35,6 +35,7 @@ class Page:
     reviewed_as: str = ""
     nav_group: str = ""
     sources: tuple[Source, ...] = ()  # what the page's medical claims rest on, listed at its end
+    audience: str = ""  # schema.org MedicalAudience of a page written for someone other than the patient
 
     @property
     def url(self) -> str:
@@ -291,6 +292,25 @@ PAGES: tuple[Page, ...] = (
         ),
     ),
     _article(
+        name="for_clinicians",
+        path="for-clinicians/",
+        title="For clinicians: referring a patient",
+        heading="For clinicians: referring a patient for a slow taper",
+        description=(
+            "For prescribers and other clinicians: how to refer a patient, what to send, who we can and cannot "
+            "help, how we work with the current prescriber and the taper pace we follow."
+        ),
+        nav_label="For clinicians",
+        nav_group=GROUP_HELP,
+        audience="Clinician",
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2017_OPIOID_TREATMENT,
+            src.ASHTON_MANUAL,
+        ),
+    ),
+    _article(
         name="privacy",
         path="privacy/",
         title="Privacy notice",
@@ -300,6 +320,19 @@ PAGES: tuple[Page, ...] = (
             "site avoids tracking."
         ),
         nav_label="Privacy",
+        menu=FOOTER_MENU,
+        schema_type="WebPage",
+    ),
+    _article(
+        name="language_help",
+        path="language-help/",
+        title="Language help",
+        heading="Free help in your language",
+        description=(
+            "An interpreter by phone costs you nothing. How to ask for one, with a short notice in the languages "
+            "most spoken in Maine."
+        ),
+        nav_label="Language help",
         menu=FOOTER_MENU,
         schema_type="WebPage",
     ),
