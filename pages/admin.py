@@ -15,9 +15,9 @@ from django.utils.html import format_html, format_html_join
 
 from consultations import booking
 from pages import models, services
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.facts import facts_changed
 from pages.photos import MAX_UPLOAD_BYTES, process_upload
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from portland_site.clinic import call_time_in_words
 
 

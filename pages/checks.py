@@ -10,8 +10,8 @@ import re
 from django.core.checks import Error, Warning, register
 from django.db import DatabaseError
 
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.facts import build_facts
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 # 555-0100 to 555-0199 are reserved for fiction in North America.
 _FICTIONAL_PHONE = re.compile(r"555\D?01\d\d\b")

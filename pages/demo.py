@@ -14,9 +14,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from pages import models, services
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.facts import facts_changed
 from pages.photos import process_upload
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 
 def demo_portrait() -> bytes:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from portland_site import phones
 from portland_site.clinic import DAY_NAMES
 

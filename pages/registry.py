@@ -31,8 +31,6 @@ class Page:
     menu: str = MAIN_MENU
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
-    # Whose clinical review (pages.models.PageReview) this page shows: its own, or its article's.
-    reviewed_as: str = ""
     nav_group: str = ""
     sources: tuple[Source, ...] = ()  # what the page's medical claims rest on, listed at its end
     audience: str = ""  # schema.org MedicalAudience of a page written for someone other than the patient
@@ -43,8 +41,9 @@ class Page:
 
     @property
     def reviewable(self) -> bool:
-        """Medical articles are reviewed by a clinician; the clinic's own notices (privacy...) are not."""
-        return self.schema_type == "MedicalWebPage" and not self.reviewed_as
+        """Pages that give medical information (articles, the FAQ, each medication) are reviewed by a clinician,
+        each under its own name; the clinic's own notices (privacy...) are not."""
+        return self.schema_type in ("MedicalWebPage", "FAQPage")
 
     @property
     def template_name(self) -> str:
@@ -358,4 +357,3 @@ MAIN_NAV_GROUPS = tuple(
     (group, pages) for group in NAV_GROUPS if (pages := tuple(page for page in MAIN_NAV if page.nav_group == group))
 )
 FOOTER_NAV = tuple(page for page in PAGES if page.menu == FOOTER_MENU)
-REVIEWABLE_PAGES_BY_NAME = {page.name: page for page in PAGES if page.reviewable}

@@ -22,7 +22,7 @@ from portland_site.database import UNAVAILABLE, answer_within
 
 
 def _page_review(page: Page):
-    return current_facts().reviews.get(page.reviewed_as or page.name)
+    return current_facts().reviews.get(page.name)
 
 
 class EditorialPageView(TemplateView):

@@ -6,8 +6,8 @@ tests of that check record real-looking ones instead.
 
 from datetime import date, time
 
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.models import Closure, ContactDetails, Costs, OpeningHours, PageReview, Photo, TeamMember
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 TEST_PHONE = "(207) 555-0142"
 TEST_PHONE_E164 = "+12075550142"

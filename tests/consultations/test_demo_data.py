@@ -4,10 +4,10 @@ from django.core.management import CommandError, call_command
 
 from consultations.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.checks import check_clinic_facts
 from pages.facts import build_facts
 from pages.models import PhotoVariant, TeamMember
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from tests.clinic_facts import clear_facts
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.core.checks import ERROR, WARNING, run_checks
 
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.checks import check_clinic_facts
 from pages.models import ContactDetails, Costs, OpeningHours, PageReview, TeamMember
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from tests.clinic_facts import record_real_looking_facts
 
 
