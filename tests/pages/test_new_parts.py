@@ -4,8 +4,12 @@ JSON-LD are checked for every registry page in test_pages.py and test_site_files
 
 import json
 
+import pytest
 from django.contrib.staticfiles import finders
+from django.db import IntegrityError, transaction
 
+from clinic.facts import facts_changed
+from clinic.models import ContactDetails, Costs, LanguageNotice, PlanAnswer
 from pages import sources
 from pages.faq import FAQ_GROUPS
 from pages.registry import FOOTER_NAV, GROUP_HELP, PAGES_BY_NAME
@@ -116,3 +120,50 @@ def test_what_to_expect_shows_its_steps_as_numbered_steps(soup_of):
     steps = soup.find("main").select(".steps > .steps__step")
     headings = [text_of(step.find("h2")) for step in steps]
     assert headings == ["Step 1: The first call", "Step 2: The assessment", "Step 3: During the taper"]
+
+
+# --- The new clinic facts, as the admin keeps them -----------------------------------------------------------
+
+
+def test_how_soon_we_can_talk_and_the_referral_details_come_from_the_clinics_facts(soup_of):
+    ContactDetails.objects.update(
+        first_talk="Usually within one working day of your call.",
+        referral_phone="(207) 555-0170",
+        referral_fax="(207) 555-0171",
+        referral_email="referrals@clinic.test",
+    )
+    facts_changed()
+    _, soup = soup_of("/staying-safe/")
+    assert "How soon we can talk: Usually within one working day of your call." in text_of(section(soup, "too-fast"))
+    _, soup = soup_of("/for-clinicians/")
+    refer = section(soup, "how-to-refer")
+    assert refer.find("a", href="tel:+12075550170") and refer.find("a", href="mailto:referrals@clinic.test")
+    assert "(207) 555-0171" in text_of(refer) and "Call us to ask" not in text_of(refer)
+
+
+def test_mainecare_and_medicare_are_answered_from_the_clinics_facts(soup_of):
+    Costs.objects.update_or_create(pk=1, defaults={"mainecare": PlanAnswer.YES, "medicare": PlanAnswer.NO})
+    facts_changed()
+    _, soup = soup_of("/costs-and-insurance/")
+    answers = [text_of(dd) for dd in soup.select(".insurance-answers dd")]
+    assert answers[0] == "Yes." and answers[1].startswith("No, we don't take it")
+
+
+def test_a_plan_answer_other_than_yes_no_or_not_said_is_refused_by_the_database():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Costs.objects.update_or_create(pk=1, defaults={"mainecare": "yup"})
+
+
+def test_the_language_notices_are_data_each_marked_with_its_language(soup_of, django_capture_on_commit_callbacks):
+    assert LanguageNotice.objects.count() >= 10  # the migration's notices, in the languages most spoken in Maine
+    _, soup = soup_of("/language-help/")
+    notices = soup.select(".language-notices li")
+    assert len(notices) == LanguageNotice.objects.count()
+    by_lang = {span["lang"]: span for span in soup.select(".language-notices [lang]")}
+    assert {"es", "fr", "ar", "so", "pt", "zh-Hans", "vi", "km", "ln", "rw"} <= set(by_lang)
+    assert by_lang["ar"]["dir"] == "rtl" and by_lang["es"]["dir"] == "ltr"
+    with django_capture_on_commit_callbacks(execute=True):
+        LanguageNotice.objects.filter(lang="es").update(text="Corrected by the clinic.")
+        facts_changed()
+    _, soup = soup_of("/language-help/")
+    assert soup.select_one('.language-notices [lang="es"]').get_text() == "Corrected by the clinic."
