@@ -48,6 +48,7 @@ css: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 # PYTEST_ARGS adds to pytest's arguments, e.g. PYTEST_ARGS="tests/pages -x".
 test: lint

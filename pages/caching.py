@@ -4,7 +4,7 @@ Browsers and a CDN may keep them (`Cache-Control: public`), and revalidate them 
 ConditionalGetMiddleware with 304). On the server each page is kept as it is sent (rendered, with its ETag,
 and compressed for clients that accept gzip), in this process's memory (the `pages` cache) and in the shared
 cache: a page is rendered about once every PAGE_CACHE_SECONDS for all processes together. Keys carry the
-version of the clinic's facts (pages/facts.py), which each process reads from the shared cache at most once a
+version of the clinic's facts (clinic/facts.py), which each process reads from the shared cache at most once a
 second, so most requests take the page from local memory without a network round trip (docs/performance.md).
 Only views wrapped in `editorial` (pages/urls.py) are ever stored: never a form or the admin.
 """
@@ -19,7 +19,7 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
-from pages.facts import facts_version
+from clinic.facts import facts_version
 
 logger = logging.getLogger(__name__)
 

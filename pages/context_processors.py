@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse_lazy
 
-from pages.facts import current_facts
+from clinic.facts import current_facts
 from pages.registry import FOOTER_NAV, MAIN_NAV_GROUPS
 
 CALLBACK_URL = reverse_lazy("consultations:request")
@@ -17,7 +17,7 @@ class Retention:
 
 
 def site(request) -> dict:
-    """What every page shows: the clinic's facts (pages/facts.py), the menus and the call-back link."""
+    """What every page shows: the clinic's facts (clinic/facts.py), the menus and the call-back link."""
     return {
         "clinic": current_facts().clinic,
         "retention": Retention(

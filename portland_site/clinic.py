@@ -1,6 +1,6 @@
 """Clinic wording shared by the apps: days and times in words.
 
-The clinic's own facts (its phone, hours and closures) are data in the `pages` app; its clock is pages/clock.py.
+The clinic's own facts (its phone, hours and closures) are data in the `clinic` app; its clock is clinic/clock.py.
 """
 
 from datetime import datetime, time

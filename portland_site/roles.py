@@ -24,27 +24,30 @@ def _each(app_label: str, actions: tuple[str, ...], *models: str) -> set[str]:
     return {f"{app_label}.{action}_{model}" for model in models for action in actions}
 
 
-_FACTS = ("contactdetails", "openinghours", "closure", "teammember", "costs", "pagereview")
+_FACTS = ("contactdetails", "openinghours", "closure", "teammember", "costs", "languagenotice")
 
 # Call attempts and notes are add-only for everyone: they record what happened. Intake staff can neither delete
-# nor export nor erase requests; only managers send a failed staff email again, keep the clinic's facts and call
-# capacity, and see the visit figures (insights) and the audit logs.
+# nor export nor erase requests; only managers confirm spam, send a failed staff email again, release booked calls
+# in bulk, keep the clinic's facts, the articles' reviews and the call capacity, and see the visit figures
+# (insights) and the audit logs.
 ROLES: dict[str, set[str]] = {
     INTAKE_STAFF: {
         *_each("consultations", ("view", "change"), "consultationrequest"),
         *_each("consultations", ("view", "add"), "callattempt", "note"),
-        *_each("consultations", ("view",), "staffnotification", "bookingrules", "callwindow", "booking"),
-        *_each("pages", ("view",), *_FACTS),
+        *_each("consultations", ("view",), "staffnotification", "booking"),
+        *_each("clinic", ("view",), *_FACTS, "bookingrules", "callwindow"),
+        "pages.view_pagereview",
     },
     CLINIC_MANAGER: {
-        *_each("consultations", ("view", "change", "delete", "export", "erase"), "consultationrequest"),
+        *_each("consultations", ("view", "change", "delete", "export", "erase", "confirm_spam"), "consultationrequest"),
         *_each("consultations", ("view", "add"), "callattempt", "note"),
-        *_each("consultations", ("view",), "auditentry", "booking"),
+        *_each("consultations", ("view",), "auditentry"),
+        *_each("consultations", ("view", "release"), "booking"),
         *_each("consultations", ("view", "resend"), "staffnotification"),
-        *_each("consultations", ("view", "change"), "bookingrules"),
-        *_each("consultations", ("view", "add", "change", "delete"), "callwindow"),
-        *_each("pages", ("view", "add", "change", "delete"), *_FACTS),
-        *_each("pages", ("view",), "factchange"),
+        *_each("clinic", ("view", "add", "change", "delete"), *_FACTS, "callwindow"),
+        *_each("clinic", ("view", "change"), "bookingrules"),
+        "clinic.view_factchange",
+        *_each("pages", ("view", "add", "change", "delete"), "pagereview"),
         "insights.view_marketing_figures",
     },
 }

@@ -6,8 +6,9 @@ tests of that check record real-looking ones instead.
 
 from datetime import date, time
 
-from pages.models import Closure, ContactDetails, Costs, OpeningHours, PageReview, Photo, TeamMember
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from clinic.models import Closure, ContactDetails, Costs, OpeningHours, Photo, TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
+from pages.models import PageReview
 
 TEST_PHONE = "(207) 555-0142"
 TEST_PHONE_E164 = "+12075550142"

@@ -91,7 +91,7 @@ def admin_client(client, admin_user):
 @pytest.fixture
 def facts_cached(clinic_facts):
     """The clinic's facts already read once, as on a site that has served a page: they then cost no query."""
-    from pages.facts import current_facts
+    from clinic.facts import current_facts
 
     current_facts()
 

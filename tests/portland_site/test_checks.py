@@ -18,4 +18,4 @@ def test_only_a_shared_cache_passes_the_deploy_check(settings, tmp_path, backend
     settings.DEBUG = debug
     settings.CACHES = {**settings.CACHES, "default": {"BACKEND": backend, "LOCATION": str(tmp_path)}}
     errors = checks.check_shared_cache(None)
-    assert [error.id for error in errors] == (["portland_site.E001"] if refused else [])
+    assert [error.id for error in errors] == (["portland_site.E020"] if refused else [])

@@ -16,11 +16,12 @@ class Command(BaseCommand):
     help = (
         "Delete what is past its retention period; run it daily. Call-back requests, each with its notes, call "
         "attempts, status timeline, staff emails and their tasks: those closed or not a fit for "
-        "CONSULTATION_RETENTION_DAYS, spam marked CONSULTATION_SPAM_RETENTION_DAYS ago, and any other older than "
-        "the limit, CONSULTATION_MAX_RETENTION_DAYS after it arrived (one audit entry lists the references "
-        f"purged). Also old digest emails, finished over {DIGEST_KEPT_DAYS} days ago; expired failed sign-ins, past "
-        "the lockout's cool-off; sign-in log entries older than STAFF_SIGN_IN_LOG_DAYS; and ended sessions. "
-        "Prints and logs counts only."
+        "CONSULTATION_RETENTION_DAYS; spam a manager confirmed CONSULTATION_SPAM_RETENTION_DAYS ago; unconfirmed "
+        "spam, CONSULTATION_RETENTION_DAYS after it was marked; and any other older than the limit, "
+        "CONSULTATION_MAX_RETENTION_DAYS after it arrived (one audit entry lists the references purged). Also old "
+        f"digest emails, finished over {DIGEST_KEPT_DAYS} days ago; expired failed sign-ins, past the lockout's "
+        "cool-off; sign-in log entries older than STAFF_SIGN_IN_LOG_DAYS; and ended sessions. Prints and logs "
+        "counts only."
     )
 
     def add_arguments(self, parser):

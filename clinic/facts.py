@@ -1,5 +1,8 @@
 """One snapshot of the clinic's facts, as every page, the call-back clock and the JSON-LD read them.
 
+Another app may keep its own facts in the same snapshot (`add_to_snapshot`: `pages` keeps the articles' clinical
+reviews there), so that they are cached and versioned with these without this app knowing them.
+
 The snapshot is built from the database (a handful of queries) and kept in the shared cache under a version
 token. A save in the admin replaces the token (`facts_changed`), so on the next request every host builds or
 fetches the new snapshot, and the whole-page cache (pages/caching.py), which keys on the same token, stops
@@ -8,9 +11,11 @@ minute, and the token itself for a second: most pages served from cache then rea
 or the database. The process that saved a change uses the new token at once; the others within a second.
 """
 
+import functools
 import hashlib
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, time, timedelta
 
@@ -21,7 +26,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from pages import models
+from clinic import models
 from portland_site import phones
 from portland_site.clinic import DAY_NAMES, format_time
 from portland_site.process_cache import ProcessCache
@@ -81,13 +86,24 @@ class CostsFact:
     self_pay: str = ""
     note: str = ""
     insurance_plans: tuple[str, ...] = ()
+    mainecare: str = ""  # "yes", "no", or "" while the clinic has not said
+    medicare: str = ""
 
 
 @dataclass(frozen=True)
-class PageReviewFact:
-    reviewer_name: str
-    reviewer_credentials: str
-    reviewed_on: date
+class ReferralFact:
+    phone: str = ""
+    phone_e164: str = ""
+    fax: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageNoticeFact:
+    language: str
+    lang: str
+    text: str
+    direction: str  # "rtl" or "ltr"
 
 
 @dataclass(frozen=True)
@@ -105,6 +121,9 @@ class Clinic:
     closures: tuple[ClosureFact, ...] = ()  # from a while ago on; pages show `upcoming_closures`
     team: tuple[PersonFact, ...] = ()
     costs: CostsFact = field(default_factory=CostsFact)
+    first_talk: str = ""
+    referral: ReferralFact = field(default_factory=ReferralFact)
+    language_notices: tuple[LanguageNoticeFact, ...] = ()
 
     @property
     def upcoming_closures(self) -> list[ClosureFact]:
@@ -117,7 +136,7 @@ class Facts:
     clinic: Clinic
     opening_days: dict[int, tuple[time, time]]  # weekday (0 = Monday) -> opens, closes
     closures: tuple[tuple[date, date], ...]
-    reviews: dict[str, PageReviewFact]  # by page name
+    more: dict[str, object] = field(default_factory=dict)  # other apps' facts, by the name they were added with
 
 
 def hours_in_words(days: dict[int, tuple[time, time]]) -> str:
@@ -160,19 +179,16 @@ def _photo(member: models.TeamMember) -> PhotoFact | None:
     )
 
 
-def _latest_reviews() -> dict[str, PageReviewFact]:
-    reviews: dict[str, PageReviewFact] = {}
-    published = models.PageReview.objects.filter(reviewer__published=True).select_related("reviewer")
-    for review in published.order_by("page_name", "-reviewed_on", "-pk"):
-        reviews.setdefault(
-            review.page_name,
-            PageReviewFact(
-                reviewer_name=review.reviewer.name,
-                reviewer_credentials=review.reviewer.credentials,
-                reviewed_on=review.reviewed_on,
-            ),
-        )
-    return reviews
+# Other apps' parts of the snapshot: name -> (what builds it, the dataclasses it is made of).
+_more: dict[str, tuple[Callable[[], object], tuple[type, ...]]] = {}
+
+
+def add_to_snapshot(name: str, build: Callable[[], object], *, classes: tuple[type, ...] = ()) -> None:
+    """Keep another app's facts in the snapshot as `Facts.more[name]`: `build` reads them from the database,
+    `classes` are the dataclasses they are made of (their fields are part of the snapshot's shape). Called from the
+    app's `ready()`."""
+    _more[name] = (build, classes)
+    _shape.cache_clear()
 
 
 def build_facts() -> Facts:
@@ -201,6 +217,7 @@ def build_facts() -> Facts:
     )
     costs = models.Costs.objects.first()
     phone_e164 = (phones.possible_e164(contact.phone) or "") if contact else ""
+    referral_e164 = (phones.possible_e164(contact.referral_phone) or "") if contact and contact.referral_phone else ""
     clinic = Clinic(
         name=settings.CLINIC_NAME,
         phone=phones.for_display(phone_e164) if phone_e164 else "",
@@ -226,15 +243,33 @@ def build_facts() -> Facts:
             self_pay=costs.self_pay,
             note=costs.note,
             insurance_plans=tuple(filter(None, (line.strip() for line in costs.insurance_plans.splitlines()))),
+            mainecare=costs.mainecare,
+            medicare=costs.medicare,
         )
         if costs
         else CostsFact(),
+        first_talk=contact.first_talk if contact else "",
+        referral=ReferralFact(
+            phone=phones.for_display(referral_e164) if referral_e164 else "",
+            phone_e164=referral_e164,
+            fax=contact.referral_fax if contact else "",
+            email=contact.referral_email if contact else "",
+        ),
+        language_notices=tuple(
+            LanguageNoticeFact(
+                language=notice.language,
+                lang=notice.lang,
+                text=notice.text,
+                direction="rtl" if notice.right_to_left else "ltr",
+            )
+            for notice in models.LanguageNotice.objects.all()
+        ),
     )
     return Facts(
         clinic=clinic,
         opening_days=opening_days,
         closures=tuple((closure.first_day, closure.last_day) for closure in closures),
-        reviews=_latest_reviews(),
+        more={name: build() for name, (build, _) in _more.items()},
     )
 
 
@@ -247,14 +282,18 @@ def _safely(operation, *args):
         return None
 
 
+def _fields(classes: tuple[type, ...]) -> list:
+    return [(cls.__name__, [item.name for item in fields(cls)]) for cls in classes]
+
+
+@functools.cache
 def _shape() -> str:
     """A digest of the snapshot's classes and fields: a release that changes them never reads an older pickle."""
-    classes = (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, PageReviewFact, Clinic, Facts)
-    described = repr([(cls.__name__, [item.name for item in fields(cls)]) for cls in classes])
-    return hashlib.sha256(described.encode()).hexdigest()[:12]
-
-
-_SHAPE = _shape()
+    own = _fields(
+        (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, ReferralFact, LanguageNoticeFact, Clinic, Facts)
+    )
+    more = [(name, _fields(classes)) for name, (_, classes) in sorted(_more.items())]
+    return hashlib.sha256(repr([own, more]).encode()).hexdigest()[:12]
 
 
 # The version token this process last read from the shared cache, and the snapshot of it it last used.
@@ -309,7 +348,7 @@ def current_facts() -> Facts:
     facts = _snapshot.get(version)
     if facts is not None:
         return facts
-    key = f"clinic-facts:{_SHAPE}:{version}"
+    key = f"clinic-facts:{_shape()}:{version}"
     facts = _safely(cache.get, key)
     if facts is None:
         facts = _from_database()
@@ -328,6 +367,4 @@ def _from_database() -> Facts:
 
 def last_known_facts() -> Facts:
     """For error pages, which must not fail again: the facts this process last used, or the name alone."""
-    return _snapshot.newest() or Facts(
-        clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=(), reviews={}
-    )
+    return _snapshot.newest() or Facts(clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=())

@@ -4,7 +4,7 @@ Checks: the file is at most MAX_UPLOAD_BYTES, it is a JPEG, PNG or WebP image by
 its header declares at most MAX_PIXELS (so a small file that would unpack into gigabytes is refused before it
 is decoded), and it decodes completely. Then the orientation in its EXIF is applied, and the picture is drawn
 afresh at a few widths in AVIF (where this Pillow can), WebP and JPEG, without any metadata: no EXIF, no GPS,
-no colour profile, no comments. docs/photos.md says why the variants live in the database.
+no colour profile, no comments. docs/clinic-facts.md ("Photos") says why the variants live in the database.
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
-from pages.models import PhotoFormat
+from clinic.models import PhotoFormat
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any phone camera takes
@@ -24,7 +24,7 @@ _ALLOWED = ("JPEG", "PNG", "WEBP")
 WIDTHS = (320, 640, 960)
 
 _FORMATS = [
-    # Encoder speeds chosen so that a 12-megapixel upload takes seconds, not tens of them (docs/photos.md).
+    # Encoder speeds chosen so that a 12-megapixel upload takes seconds, not tens (docs/clinic-facts.md, "Photos").
     *([(PhotoFormat.AVIF, "AVIF", "avif", {"quality": 55, "speed": 8})] if features.check("avif") else []),
     (PhotoFormat.WEBP, "WEBP", "webp", {"quality": 80, "method": 4}),
     (PhotoFormat.JPEG, "JPEG", "jpg", {"quality": 82, "optimize": True, "progressive": True}),
