@@ -49,7 +49,7 @@ def load_demo_facts() -> bool:
         name="Dr. Demo Example",
         credentials="MD (demo: not a real person)",
         role="Medical director (demo)",
-        licence_type="Maine medical licence (demo)",
+        licence_type="Maine medical license (demo)",
         licence_number="DEMO-0000",
         bio="A made-up doctor who shows where a real clinician's short introduction will go.",
         photo_alt="Drawn outline of a person's head and shoulders (demo photo)",
