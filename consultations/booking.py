@@ -21,6 +21,7 @@ from django.utils import timezone
 from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
 from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
+from portland_site import typed_dates
 from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
 from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
 
@@ -108,9 +109,10 @@ class CallDay:
 def parse_slot_value(value: str) -> datetime | None:
     """The start a form value names (see CallSlot.value), or None when it is not one."""
     try:
-        return datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
+        starts_at = datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
+    return starts_at if typed_dates.is_in_range(starts_at.date()) else None
 
 
 def _capacity() -> tuple[timedelta, list[WindowSpec]]:

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, SuspiciousMultipartForm
+from django.core.exceptions import RequestDataTooBig, SuspiciousMultipartForm, SuspiciousOperation
 from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 
@@ -20,6 +20,25 @@ class SecurityHeadersMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return response
+
+
+class RefuseNulMiddleware:
+    """Answers a NUL byte anywhere in the path, the query or a form field with the 400 page.
+
+    PostgreSQL refuses NUL in text, so one reaching a lookup or a write would be a 500; no person types one.
+    Goes after RequestBodyLimitMiddleware, which bounds the body this reads.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values) for name, values in fields
+        ):
+            raise SuspiciousOperation("NUL byte in a request")
+        return self.get_response(request)
 
 
 class _RefuseFiles(FileUploadHandler):
