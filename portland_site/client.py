@@ -30,10 +30,13 @@ def client_ip(request: HttpRequest) -> IPAddress | None:
     return _parse(request.META.get("REMOTE_ADDR", ""))
 
 
-def client_network(request: HttpRequest) -> str | None:
-    """The client as limits count it: its IPv4 address, or for IPv6 the first address of its /64 network (one
-    subscriber usually holds a whole /64 and could take a new address for every request). None without one."""
+def client_network(request: HttpRequest, *, ipv6_prefix: int = 64) -> str | None:
+    """The client as limits count it: its IPv4 address, or for IPv6 the first address of its network (one
+    subscriber holds at least a whole /64, often a /48, and could take a new address for every request). None
+    without one."""
     ip = client_ip(request)
     if ip is None:
         return None
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address) if ip.version == 6 else str(ip)
+    if ip.version == 4:
+        return str(ip)
+    return str(ipaddress.ip_network(f"{ip}/{ipv6_prefix}", strict=False).network_address)

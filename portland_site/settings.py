@@ -334,10 +334,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
 STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Sign-in POSTs accepted from one client address (IPv6: one /64) in each period, counted in the shared cache
+# Sign-in POSTs accepted from one client address (IPv6: one /48) in each period, counted in the shared cache
 # before any password is checked: random usernames never lock, yet each attempt costs a password hash.
 ADMIN_SIGN_IN_LIMIT = env.int("ADMIN_SIGN_IN_LIMIT", default=30)
 ADMIN_SIGN_IN_LIMIT_SECONDS = env.int("ADMIN_SIGN_IN_LIMIT_SECONDS", default=10 * 60)
+# Attempts on one account from anywhere in that period, and password checks of the whole site a minute and at once
+# (a second at the same moment is asked to try again in a few seconds): hashing from many addresses must not take
+# the CPU the public pages need (docs/security.md).
+ADMIN_SIGN_IN_ACCOUNT_LIMIT = env.int("ADMIN_SIGN_IN_ACCOUNT_LIMIT", default=10)
+ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE = env.int("ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE", default=20)
+ADMIN_SIGN_IN_CONCURRENT = env.int("ADMIN_SIGN_IN_CONCURRENT", default=1)
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)
