@@ -17,6 +17,7 @@ from functools import cached_property
 import icalendar
 from django.conf import settings
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
 from pages.clock import ClinicClock, clinic_clock
@@ -319,12 +320,13 @@ def booking_rules() -> BookingRules:
     return rules
 
 
-def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
-    """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
-    only a phone call, its reference and the number it comes from, since calendars are often shared."""
+def call_as_ics(*, booking: Booking, phone: str) -> bytes:
+    """A calendar entry for a booked call. Nothing in it names the clinic, what it does or the site's host, only a
+    phone call, its reference and the number it comes from, since calendars are often shared."""
     reference = booking.consultation_request.reference_display
     event = icalendar.Event()
-    event.add("uid", f"call-{reference}@{host}")
+    # Unique and the same for the request's call wherever it moves, so a calendar updates its entry.
+    event.add("uid", salted_hmac("consultations.call_uid", reference, algorithm="sha256").hexdigest()[:32])
     event.add("dtstamp", timezone.now())
     event.add("dtstart", booking.starts_at.astimezone(UTC))
     event.add("dtend", booking.ends_at.astimezone(UTC))
@@ -334,7 +336,7 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
         description += f" If you need to reach us, call {phone} and give the reference {reference}."
     event.add("description", description)
     calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{host}//call-back//EN")
+    calendar.add("prodid", "-//Phone call//Calendar file//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()

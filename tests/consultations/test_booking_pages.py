@@ -128,8 +128,14 @@ def test_the_calendar_file_comes_from_the_cookie_and_says_nothing_of_the_clinic(
     assert str(event["SUMMARY"]) == f"Phone call (ref {reference})"
     assert TEST_PHONE in str(event["DESCRIPTION"])
     assert event.decoded("DTSTART") == TUESDAY_10AM
-    for revealing in ("benzodiazepine", "treatment", "taper", "clinic", "Portland"):
+    for revealing in ("benzodiazepine", "treatment", "taper", "clinic", "Portland", "testserver", "example"):
         assert revealing.lower() not in response.content.decode().lower()
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["PRODID"]) == "-//Phone call//Calendar file//EN"
+    assert re.fullmatch(r"[0-9a-f]{32}", str(event["UID"]))
+    # The same call keeps its UID, so that a calendar updates the entry rather than adding another.
+    again = icalendar.Calendar.from_ical(client.get(f"{THANKS_URL}phone-call.ics").content).walk("VEVENT")[0]
+    assert again["UID"] == event["UID"]
     # Another browser (no cookie) gets a friendly page, not the file.
     other = client.__class__().get(f"{THANKS_URL}phone-call.ics")
     assert other.status_code == 404 and TEST_PHONE in text(other)
