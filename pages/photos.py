@@ -13,12 +13,13 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from pages.models import PhotoFormat
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.PHOTO_UPLOAD_MAX_BYTES
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any phone camera takes
 MAX_SIDE = 16_383  # the WebP encoder's limit: a longer strip (under MAX_PIXELS) could not be encoded
 _ALLOWED = ("JPEG", "PNG", "WEBP")
@@ -65,7 +66,7 @@ def _opened(upload) -> Image.Image:
     """The upload decoded, or a ValidationError saying in plain words what is wrong with it."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            f"This file is {upload.size / 1024 / 1024:.0f} MB. Photos can be at most "
+            f"This file is {upload.size / 1024 / 1024:.1f} MB. Photos can be at most "
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB: please upload a smaller copy.",
             code="too_large",
         )

@@ -300,8 +300,16 @@ PERMISSIONS_POLICY = (
     "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), "
     "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
-# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse.
+# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse, before they are read
+# (portland_site/middleware.py)...
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# ...except on the staff admin's forms that take a file: the team photo form takes a photo of up to
+# PHOTO_UPLOAD_MAX_BYTES, with its other fields. URL name: the most its body may be.
+PHOTO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_FORMS = {
+    "admin:pages_teammember_add": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "admin:pages_teammember_change": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
