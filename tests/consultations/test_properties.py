@@ -152,6 +152,13 @@ def test_no_typed_date_causes_a_server_error_in_the_figures_or_the_closures(firs
     assert closure.status_code in (200, 302, 400), closure.status_code
 
 
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(username=ANY_TEXT, password=ANY_TEXT, code=st.one_of(ANY_TEXT, st.from_regex(r"\A[0-9]{6}\Z")))
+def test_no_sign_in_attempt_causes_a_server_error(client, username, password, code):
+    response = client.post("/admin/login/", {"username": username, "password": password, "otp_token": code})
+    assert response.status_code in (200, 400, 429), response.status_code
+
+
 def test_a_huge_post_is_refused_without_a_server_error(client):
     response = client.post(FORM_URL, valid_answers(message="x" * 3_000_000))
     assert response.status_code == 400

@@ -45,3 +45,8 @@ def test_ipv6_addresses_of_one_48_network_share_one_count(sign_in, device):
     assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:1:ffff::9").status_code == 429
     # Another /48 is another client.
     assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:2::1").status_code == 302
+
+
+def test_a_username_longer_than_any_account_gets_the_form_again_not_a_500(sign_in):
+    response = sign_in(username="é" * 300, password="guess", code="123456")
+    assert response.status_code == 200
