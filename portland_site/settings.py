@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "clinic",
     "pages",
     "consultations",
     "insights",
@@ -307,8 +308,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 # PHOTO_UPLOAD_MAX_BYTES, with its other fields. URL name: the most its body may be.
 PHOTO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_FORMS = {
-    "admin:pages_teammember_add": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
-    "admin:pages_teammember_change": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "admin:clinic_teammember_add": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "admin:clinic_teammember_change": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 

@@ -148,7 +148,7 @@ def test_no_typed_date_causes_a_server_error_in_the_figures_or_the_closures(firs
     )
     for url in ("/admin/insights/dailycount/", "/admin/insights/dailycount/export/"):
         assert staff.get(url, {"start": first, "end": last}).status_code in (200, 400)
-    closure = staff.post("/admin/pages/closure/add/", {"first_day": first, "last_day": last})
+    closure = staff.post("/admin/clinic/closure/add/", {"first_day": first, "last_day": last})
     assert closure.status_code in (200, 302, 400), closure.status_code
 
 

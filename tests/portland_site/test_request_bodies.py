@@ -63,7 +63,7 @@ def staff_checked_for_csrf(admin_user):
     [
         "/admin/consultations/consultationrequest/search/",
         "/admin/consultations/consultationrequest/add/",
-        "/admin/pages/contactdetails/1/change/",
+        "/admin/clinic/contactdetails/1/change/",
         "/admin/logout/",
     ],
 )
@@ -74,18 +74,18 @@ def test_a_staff_body_over_the_forms_limit_is_refused_before_the_csrf_check_read
 
 def test_the_photo_form_refuses_a_body_over_its_10_mb_with_a_clear_page(staff_checked_for_csrf):
     response = staff_checked_for_csrf.post(
-        reverse("admin:pages_teammember_add"), {"name": "x"}, CONTENT_LENGTH=str(50 * 1024 * 1024)
+        reverse("admin:clinic_teammember_add"), {"name": "x"}, CONTENT_LENGTH=str(50 * 1024 * 1024)
     )
     assert response.status_code == 413
     assert "larger than 10 MB" in response.content.decode()
 
 
 def test_the_photo_form_takes_a_photo_over_the_other_forms_limit(admin_client):
-    from tests.pages.test_photos import member_form
+    from tests.clinic.test_photos import member_form
 
     image = Image.effect_noise((900, 900), 100).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=95)
     assert buffer.tell() > 256 * 1024
-    response = admin_client.post(reverse("admin:pages_teammember_add"), member_form(buffer.getvalue()))
+    response = admin_client.post(reverse("admin:clinic_teammember_add"), member_form(buffer.getvalue()))
     assert response.status_code == 302

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
-from pages.models import PhotoFormat
+from clinic.models import PhotoFormat
 
 MAX_UPLOAD_BYTES = settings.PHOTO_UPLOAD_MAX_BYTES
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any phone camera takes
