@@ -5,7 +5,7 @@ clinic/checks.py, which also reports a database that cannot be read.)"""
 from django.core.checks import Warning, register
 from django.db import DatabaseError
 
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.reviews import latest_reviews
 
 

@@ -1,11 +1,12 @@
-"""Counting requests of one kind per client (an IPv4 address or an IPv6 network), per name or for the whole site,
-over a fixed period, for limits; and a few slots for a costly thing, held at most so many at a time.
+"""Counting requests of one kind per client (an IPv4 address or an IPv6 /64, or wider networks), or per other key
+(a private link, a username, the whole site), over a fixed period, for limits; and a few slots for a costly
+thing, held at most so many at a time.
 
 The counters live in the shared cache (Redis in production), so a limit holds across gunicorn workers and hosts.
-A key is a keyed hash of the client's address or the name counted: neither is ever stored. While the shared cache is
-down, each process counts on its own (the `ratelimit` cache): the limit is then one per process, the site keeps
-working, and every such count is logged as a warning. Used by the call-back form (consultations/ratelimit.py) and
-the staff sign-in (portland_site/staff_admin.py).
+A key is a keyed hash of the client's address (or of the link, the username): none is ever stored. While the
+shared cache is down, each process counts on its own (the `ratelimit` cache): the limit is then one per process,
+the site keeps working, and every such count is logged as a warning. Used by the call-back form and the private
+links (consultations/ratelimit.py) and the staff sign-in (portland_site/staff_admin.py).
 """
 
 import contextlib
@@ -24,48 +25,58 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class _SharedCounters:
+class KeyedCounter:
+    """Counts per key (a client's network, a private link), kept as a keyed hash of the key."""
+
     key_prefix: str  # the counters' names in the cache, e.g. "consultations:submissions"
-    salt: str  # for the keyed hash of what is counted
+    salt: str  # for the keyed hash
     label: str  # what the logs call this limit, e.g. "Call-back rate limit"
 
-    def _key_for(self, subject: str) -> str:
-        digest = salted_hmac(self.salt, subject, algorithm="sha256").hexdigest()
+    def _key(self, material: str) -> str:
+        digest = salted_hmac(self.salt, material, algorithm="sha256").hexdigest()
         return f"{self.key_prefix}:{digest}"
+
+    def _on_counters(self, operation):
+        return _on_counters(self.label, operation)
+
+    def current_for(self, material: str) -> int:
+        """How many `material` has been counted in the current period."""
+        key = self._key(material)
+        return self._on_counters(lambda counters: counters.get(key, 0))
+
+    def count_for(self, material: str, *, period_seconds: int) -> int:
+        """Count one more for `material`, atomically; the count so far in its period, this one included."""
+        key = self._key(material)
+        return self._on_counters(lambda counters: _count(counters, key, period_seconds))
+
+    def uncount_for(self, material: str) -> None:
+        """Take back one count of `material`'s."""
+        key = self._key(material)
+        self._on_counters(lambda counters: _uncount(counters, key))
 
 
 @dataclass(frozen=True)
-class ClientCounter(_SharedCounters):
-    ipv6_prefix: int = 64  # an IPv6 client counts as its whole network of this size
+class ClientCounter(KeyedCounter):
+    """Counts per client: its network, by default an IPv4 address or an IPv6 /64."""
 
-    def _key(self, request: HttpRequest) -> str:
+    ipv4_prefix: int = 32  # the network counted as one client
+    ipv6_prefix: int = 64
+
+    def _client(self, request: HttpRequest) -> str:
         # Requests without a usable address (no REMOTE_ADDR, no trusted header) share one counter.
-        return self._key_for(str(client_network(request, ipv6_prefix=self.ipv6_prefix)))
+        return str(client_network(request, ipv4_prefix=self.ipv4_prefix, ipv6_prefix=self.ipv6_prefix))
 
     def current(self, request: HttpRequest) -> int:
         """How many this client has been counted in the current period."""
-        key = self._key(request)
-        return _on_counters(self.label, lambda counters: counters.get(key, 0))
+        return self.current_for(self._client(request))
 
     def count(self, request: HttpRequest, *, period_seconds: int) -> int:
         """Count one more for this client, atomically; the count so far in its period, this one included."""
-        key = self._key(request)
-        return _on_counters(self.label, lambda counters: _count(counters, key, period_seconds))
+        return self.count_for(self._client(request), period_seconds=period_seconds)
 
     def uncount(self, request: HttpRequest) -> None:
         """Take back one count of this client's."""
-        key = self._key(request)
-        _on_counters(self.label, lambda counters: _uncount(counters, key))
-
-
-@dataclass(frozen=True)
-class SubjectCounter(_SharedCounters):
-    """Counts per a given name, whoever asks: a username, or one name for the whole site."""
-
-    def count(self, subject: str, *, period_seconds: int) -> int:
-        """Count one more for `subject`, atomically; the count so far in its period, this one included."""
-        key = self._key_for(subject)
-        return _on_counters(self.label, lambda counters: _count(counters, key, period_seconds))
+        self.uncount_for(self._client(request))
 
 
 @dataclass(frozen=True)

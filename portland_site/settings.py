@@ -148,6 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = (
         f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}".strip()
     )
+    # Values are sent apart from the statement, so that a failed statement reaches the server's log as $1, $2…
+    _options["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
@@ -206,6 +208,17 @@ CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_H
 CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
 # Call-back requests accepted per client IP address (IPv6: per /64 network) in any hour.
 CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+# Call times booked from one network a day: an IPv4 /24 or an IPv6 /48 (what one customer of a provider can get
+# hold of). Past it, the person is asked to choose "as soon as you can" instead.
+CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY = env.int("CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY", default=3)
+# Moves and cancellations through the private links: per link in a day, and per client (IPv6: /64) in an hour.
+CONSULTATION_CHANGES_PER_LINK_PER_DAY = env.int("CONSULTATION_CHANGES_PER_LINK_PER_DAY", default=6)
+CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR = env.int("CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR", default=10)
+# The booking breaker (consultations/booking.py): this many bookings in an hour, or BOOKING_BREAKER_FACTOR times
+# the usual hourly rate if that is more, stops the offer of call times for BOOKING_PAUSE_HOURS.
+BOOKING_BREAKER_FLOOR_PER_HOUR = env.int("BOOKING_BREAKER_FLOOR_PER_HOUR", default=8)
+BOOKING_BREAKER_FACTOR = env.float("BOOKING_BREAKER_FACTOR", default=5.0)
+BOOKING_PAUSE_HOURS = env.int("BOOKING_PAUSE_HOURS", default=6)
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")

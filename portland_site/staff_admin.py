@@ -19,7 +19,7 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from portland_site.client import client_network
-from portland_site.ratelimit import ClientCounter, Slots, SubjectCounter
+from portland_site.ratelimit import ClientCounter, KeyedCounter, Slots
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,12 @@ _sign_in_attempts = ClientCounter(
     label="Staff sign-in limit",
     ipv6_prefix=SIGN_IN_IPV6_PREFIX,
 )
-_account_attempts = SubjectCounter(
+_account_attempts = KeyedCounter(
     key_prefix="portland_site:sign_in_account",
     salt="portland_site.sign_in_account_limit",
     label="Staff sign-in limit per account",
 )
-_site_attempts = SubjectCounter(
+_site_attempts = KeyedCounter(
     key_prefix="portland_site:sign_in_site", salt="portland_site.sign_in_site_limit", label="Staff sign-in site limit"
 )
 password_checks = Slots(
@@ -70,11 +70,11 @@ def sign_in_refusal(request: HttpRequest) -> str | None:
     if not count_sign_in_attempt(request):
         return "network"
     account = request.POST.get("username", "").strip().casefold()[:150]
-    count = _account_attempts.count(account, period_seconds=settings.ADMIN_SIGN_IN_LIMIT_SECONDS)
+    count = _account_attempts.count_for(account, period_seconds=settings.ADMIN_SIGN_IN_LIMIT_SECONDS)
     _log_going_over(count, settings.ADMIN_SIGN_IN_ACCOUNT_LIMIT, "an account went over the limit of %s attempts")
     if count > settings.ADMIN_SIGN_IN_ACCOUNT_LIMIT:
         return "account"
-    count = _site_attempts.count("", period_seconds=_SITE_PERIOD_SECONDS)
+    count = _site_attempts.count_for("", period_seconds=_SITE_PERIOD_SECONDS)
     _log_going_over(count, settings.ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE, "the site went over %s attempts a minute")
     return "site" if count > settings.ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE else None
 

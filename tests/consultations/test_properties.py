@@ -1,23 +1,27 @@
-"""Property-based checks: no input makes the form fail, and whatever is stored is shown escaped to staff."""
+"""Property-based checks: no input makes the form, the private link or the staff's new pages fail, and whatever is
+stored is shown escaped to staff."""
 
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.template.defaultfilters import linebreaksbr
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 from hypothesis import HealthCheck, assume, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from clinic.capacity import parse_slot_value
+from consultations.booking import new_change_link, open_call_times
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import Booking, ConsultationRequest
 from tests.conftest import sign_in_staff
 from tests.consultations.booking_helpers import set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, search_queue, soup
-from tests.factories import opened_form_token, valid_answers
+from tests.factories import opened_form_token, stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +200,101 @@ def test_whatever_is_stored_is_shown_escaped_in_the_admin(settings, message, ema
     for page in (detail, listing):
         assert "<script>alert(1)</script>" not in page
         assert "onerror=alert(1)>" not in page
+
+
+# Issue 22: the new inputs (a chosen call time from many networks, the private link's moves and cancellations,
+# the manager's release of booked calls, confirming spam and erasing the same person's requests) never make a 5xx.
+
+ADDRESSES = st.sampled_from(["198.51.100.7", "198.51.100.200", "203.0.113.9", "2001:db8:1:1::1", "2001:db8:1:2::9"])
+# Call times as the form names them, in the years a person can mean (item 8 bounds the others).
+SLOT_VALUES = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 12, 31)).map(
+    lambda moment: moment.strftime("%Y%m%dT%H%MZ")
+)
+BOOKING_SETTINGS = hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+@pytest.fixture
+def open_all_day(settings):
+    """Call windows every day of the week, all day, no notice; limits low enough for examples to reach them."""
+    settings.CONSULTATION_RATE_LIMIT_PER_HOUR = 10**6
+    settings.CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY = 2
+    settings.BOOKING_BREAKER_FLOOR_PER_HOUR = 6
+    settings.CONSULTATION_CHANGES_PER_LINK_PER_DAY = 3
+    settings.CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR = 4
+    set_call_windows(places=2, notice_hours=0, spans=((0, 23),), weekdays=range(7))
+    return [slot.value for day in open_call_times() for slot in day.slots]
+
+
+@BOOKING_SETTINGS
+@given(
+    when=st.one_of(st.sampled_from(["asap", "chosen"]), ANY_TEXT),
+    pick=st.one_of(st.integers(min_value=0, max_value=40), SLOT_VALUES, ANY_TEXT),
+    phone=st.one_of(st.sampled_from(["(207) 555-0142", "+1 207 555 0142", "2075550166"]), ANY_TEXT),
+    address=ADDRESSES,
+)
+def test_no_booking_input_causes_a_server_error(open_all_day, when, pick, phone, address):
+    call_at = open_all_day[pick % len(open_all_day)] if isinstance(pick, int) else pick
+    answers = valid_answers(when=when, call_at=call_at, phone=phone, call_times=None)
+    response = Client(REMOTE_ADDR=address).post(FORM_URL, answers)
+    assert response.status_code in (200, 303), response.status_code
+
+
+@BOOKING_SETTINGS
+@given(
+    action=st.one_of(st.sampled_from(["move", "cancel", "confirm_cancel"]), ANY_TEXT),
+    pick=st.one_of(st.integers(min_value=0, max_value=40), SLOT_VALUES, ANY_TEXT),
+    address=ADDRESSES,
+)
+def test_no_private_link_input_causes_a_server_error(open_all_day, action, pick, address):
+    token, link_hash = new_change_link()
+    stored_request(call_at=parse_slot_value(open_all_day[-1]), change_link_hash=link_hash, phone="+12075550199")
+    call_at = open_all_day[pick % len(open_all_day)] if isinstance(pick, int) else pick
+    link = reverse("consultations:your_call", args=[token])
+    response = Client(REMOTE_ADDR=address).post(link, {"action": action, "call_at": call_at})
+    assert response.status_code in (200, 303, 404, 429), response.status_code
+
+
+DATETIME_LOCAL = st.one_of(
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31)).map(
+        lambda moment: moment.strftime("%Y-%m-%dT%H:%M")
+    ),
+    ANY_TEXT,
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(booked_from=DATETIME_LOCAL, booked_until=DATETIME_LOCAL, confirmed=st.one_of(st.just("yes"), ANY_TEXT))
+def test_no_release_range_causes_a_server_error(manager_client, booked_from, booked_until, confirmed):
+    form = {"booked_from": booked_from, "booked_until": booked_until, "confirmed": confirmed}
+    response = manager_client.post("/admin/consultations/consultationrequest/release-bookings/", form)
+    assert response.status_code in (200, 302, 400), response.status_code
+
+
+IDS = st.lists(st.one_of(st.integers(min_value=-(2**70), max_value=2**70).map(str), ANY_TEXT), max_size=4)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    action=st.sampled_from(["confirm_spam", "erase_selected"]),
+    selected=IDS,
+    also_erase=IDS,
+    confirmed=st.one_of(st.just("yes"), ANY_TEXT),
+)
+def test_no_spam_or_erasure_selection_causes_a_server_error(manager_client, action, selected, also_erase, confirmed):
+    request = stored_request(phone="+12075550187", email="zoe@example.org")
+    data = {
+        "action": action,
+        "_selected_action": [str(request.pk), *selected],
+        "also_erase": also_erase,
+        "confirmed": confirmed,
+    }
+    response = manager_client.post("/admin/consultations/consultationrequest/?status=all", data)
+    assert response.status_code in (200, 302, 400), response.status_code
+
+
+def test_a_made_up_selected_request_is_a_400_not_a_500(manager_client):
+    """Found by the test above: Django's admin filtered by a posted id of "x" and failed."""
+    data = {"action": "confirm_spam", "_selected_action": ["x"]}
+    assert manager_client.post("/admin/consultations/consultationrequest/?status=all", data).status_code == 400
