@@ -13,7 +13,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from portland_site import phones
+from portland_site import phones, typed_dates
 from portland_site.clinic import DAY_NAMES
 
 # Rows of which there is only ever one have this primary key.
@@ -118,6 +118,13 @@ class Closure(models.Model):
         return f"Closed {self.first_day}"
 
     def clean(self) -> None:
+        out_of_range = {
+            field: typed_dates.OUT_OF_RANGE_MESSAGE
+            for field in ("first_day", "last_day")
+            if getattr(self, field) and not typed_dates.is_in_range(getattr(self, field))
+        }
+        if out_of_range:
+            raise ValidationError(out_of_range)
         if self.first_day and not self.last_day:
             self.last_day = self.first_day
         if self.first_day and self.last_day < self.first_day:
@@ -188,6 +195,12 @@ class TeamMember(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=False, help_text="Only published people appear on the site.")
+
+    demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made by the demo data: check --deploy refuses a release while one is kept, even edited.",
+    )
 
     class Meta:
         db_table = "pages_teammember"

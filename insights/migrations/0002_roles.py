@@ -1,4 +1,6 @@
-"""Gave the Clinic manager the visit figures.
+"""Gave the Clinic manager the visit figures; Intake staff see only the intake figures (their permission to view
+call-back requests), unless a superuser gives one of them this permission too (README: "Who manages staff
+accounts").
 
 The roles' permissions now come from one registry, portland_site/roles.py, synced after every
 migrate.
