@@ -79,7 +79,9 @@ class ClinicClock:
         rounded = due.replace(minute=0, second=0, microsecond=0)
         if rounded < due:
             rounded += timedelta(hours=1)
-        closes = datetime.combine(due.date(), self.hours_on(due.date())[1], tzinfo=due.tzinfo)
+        hours = self.hours_on(due.date())
+        assert hours is not None, "add_business_hours ends within a day's opening time"
+        closes = datetime.combine(due.date(), hours[1], tzinfo=due.tzinfo)
         return min(rounded, closes)
 
 

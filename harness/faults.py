@@ -118,15 +118,15 @@ class DatabaseProxy:
         while not self._stopping.is_set():
             with self._lock:
                 if self._listener is not None:
-                    self._accept()
+                    self._accept(self._listener)
                 if self._mode == "open":
                     self._pump()
             time.sleep(0.01)
 
-    def _accept(self) -> None:
+    def _accept(self, listener: socket.socket) -> None:
         while True:
             try:
-                client, _ = self._listener.accept()
+                client, _ = listener.accept()
             except BlockingIOError:
                 return
             try:
@@ -145,11 +145,10 @@ class DatabaseProxy:
         selector = selectors.DefaultSelector()
         for pair in self._pairs:
             for end in pair:
-                selector.register(end, selectors.EVENT_READ, pair)
+                selector.register(end, selectors.EVENT_READ, (end, pair))
         closed = []
         for key, _ in selector.select(timeout=0.04):
-            source = key.fileobj
-            client, server = key.data
+            source, (client, server) = key.data
             target = server if source is client else client
             try:
                 data = source.recv(65536)
@@ -160,7 +159,7 @@ class DatabaseProxy:
             except OSError:
                 data = b""
             if not data:
-                closed.append(key.data)
+                closed.append((client, server))
         selector.close()
         for pair in set(closed):
             for end in pair:

@@ -52,7 +52,7 @@ class Page:
     @property
     def breadcrumbs(self) -> list["Page"]:
         """The pages above this one, home first."""
-        trail = []
+        trail: list[Page] = []
         page = self.parent
         while page is not None:
             trail.insert(0, page)

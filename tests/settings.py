@@ -49,11 +49,8 @@ PINNED = {
 if os.environ.get("PTC_TEST_SETTINGS") != "pinned":
     os.environ.update(PINNED)
     os.environ["PTC_TEST_SETTINGS"] = "pinned"
-    # Keys of their own, shared with the processes the tests start, so runs sharing a Redis don't meet; and one
-    # prefix per pytest-xdist worker, whose tests empty their own keys before and after each test.
-    prefix = os.environ.get("CACHE_KEY_PREFIX") or f"ptc-test-{os.getpid()}"
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    os.environ["CACHE_KEY_PREFIX"] = f"{prefix}-{worker}" if worker else prefix
+# Keys of their own, shared with the processes the tests start, so runs sharing a Redis don't meet.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"ptc-test-{os.getpid()}")
 
 from portland_site.settings import *  # noqa: E402,F403
 
