@@ -17,6 +17,7 @@ import icalendar
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from clinic.capacity import CallDay, CallSlot, WindowSpec, booking_days, call_times, window_spec
 from clinic.clock import clinic_clock
@@ -260,12 +261,13 @@ def calls_booked_on(*, first_day: date, last_day: date) -> list[Booking]:
     )
 
 
-def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
+def call_as_ics(*, booking: Booking, phone: str) -> bytes:
     """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
     only a phone call, its reference and the number it comes from, since calendars are often shared."""
     reference = booking.consultation_request.reference_display
     event = icalendar.Event()
-    event.add("uid", f"call-{reference}@{host}")
+    # Unique and the same for the request's call wherever it moves, so a calendar updates its entry.
+    event.add("uid", salted_hmac("consultations.call_uid", reference, algorithm="sha256").hexdigest()[:32])
     event.add("dtstamp", timezone.now())
     event.add("dtstart", booking.starts_at.astimezone(UTC))
     event.add("dtend", booking.ends_at.astimezone(UTC))
@@ -275,7 +277,7 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
         description += f" If you need to reach us, call {phone} and give the reference {reference}."
     event.add("description", description)
     calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{host}//call-back//EN")
+    calendar.add("prodid", "-//Phone call//Calendar file//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()

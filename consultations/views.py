@@ -256,7 +256,7 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
     if booking is None:
         return render(request, "consultations/link_not_working.html", {"about": "calendar"}, status=404)
     response = HttpResponse(
-        call_as_ics(booking=booking, phone=current_facts().clinic.phone, host=request.get_host()),
+        call_as_ics(booking=booking, phone=current_facts().clinic.phone),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="phone-call.ics"'

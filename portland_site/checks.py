@@ -1,6 +1,7 @@
 """Deployment checks (`manage.py check --deploy`) for what Django's own checks cannot see."""
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
@@ -134,3 +135,19 @@ def check_postgres_log(app_configs, **kwargs):
         ]
     server_side_binding = connection.settings_dict["OPTIONS"].get("server_side_binding") is True
     return postgres_log_problems(log, server_side_binding=server_side_binding)
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """SITE_URL is the address printed on every page taken to a prescriber, and in canonical links and emails."""
+    parts = urlsplit(settings.SITE_URL)
+    if parts.scheme != "https" or not parts.hostname:
+        return [
+            Error(
+                f"SITE_URL is {settings.SITE_URL!r}, not an https address: printed pages, canonical links and "
+                "staff emails would point people to it.",
+                hint="Set SITE_URL to the site's public https address, e.g. https://www.example.org.",
+                id="portland_site.E001",
+            )
+        ]
+    return []

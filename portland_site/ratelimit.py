@@ -1,8 +1,9 @@
 """Counting requests of one kind per client (an IPv4 address or an IPv6 /64, or wider networks), or per other key
-(a private link), over a fixed period, for limits.
+(a private link, a username, the whole site), over a fixed period, for limits; and a few slots for a costly
+thing, held at most so many at a time.
 
 The counters live in the shared cache (Redis in production), so a limit holds across gunicorn workers and hosts.
-A key is a keyed hash of the client's address (or of the link): the address itself is never stored. While the
+A key is a keyed hash of the client's address (or of the link, the username): none is ever stored. While the
 shared cache is down, each process counts on its own (the `ratelimit` cache): the limit is then one per process,
 the site keeps working, and every such count is logged as a warning. Used by the call-back form and the private
 links (consultations/ratelimit.py) and the staff sign-in (portland_site/staff_admin.py).
@@ -10,6 +11,8 @@ links (consultations/ratelimit.py) and the staff sign-in (portland_site/staff_ad
 
 import contextlib
 import logging
+import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.cache import cache, caches
@@ -34,16 +37,7 @@ class KeyedCounter:
         return f"{self.key_prefix}:{digest}"
 
     def _on_counters(self, operation):
-        """`operation(cache)` on the shared counters, or on this process's own while the shared cache fails."""
-        try:
-            return operation(cache)
-        except Exception as error:  # whatever the cache's client raises (connection refused, timeout, ...)
-            logger.warning(
-                "%s: the shared cache is unavailable (%s), so this process counts on its own",
-                self.label,
-                type(error).__name__,
-            )
-            return operation(caches["ratelimit"])
+        return _on_counters(self.label, operation)
 
     def current_for(self, material: str) -> int:
         """How many `material` has been counted in the current period."""
@@ -83,6 +77,51 @@ class ClientCounter(KeyedCounter):
     def uncount(self, request: HttpRequest) -> None:
         """Take back one count of this client's."""
         self.uncount_for(self._client(request))
+
+
+@dataclass(frozen=True)
+class Slots:
+    """At most so many of one costly thing at a time, across every process: each holder leases one of a few
+    numbered keys. A lease ends when given back, or after `lease_seconds` if its process died holding it."""
+
+    key_prefix: str
+    label: str
+    lease_seconds: int
+
+    @contextlib.contextmanager
+    def held(self, size: int) -> Iterator[bool]:
+        """Holds a slot for the `with` block, True; False (nothing held) while all `size` are taken."""
+        lease = secrets.token_hex(8)
+        key = _on_counters(self.label, lambda counters: self._take(counters, size, lease))
+        try:
+            yield key is not None
+        finally:
+            if key is not None:
+                _on_counters(self.label, lambda counters: _give_back(counters, key, lease))
+
+    def _take(self, counters, size: int, lease: str) -> str | None:
+        for index in range(size):
+            key = f"{self.key_prefix}:{index}"
+            if counters.add(key, lease, timeout=self.lease_seconds):
+                return key
+        return None
+
+
+def _on_counters(label: str, operation):
+    """`operation(cache)` on the shared counters, or on this process's own while the shared cache fails."""
+    try:
+        return operation(cache)
+    except Exception as error:  # whatever the cache's client raises (connection refused, timeout, ...)
+        logger.warning(
+            "%s: the shared cache is unavailable (%s), so this process counts on its own", label, type(error).__name__
+        )
+        return operation(caches["ratelimit"])
+
+
+def _give_back(counters, key: str, lease: str) -> None:
+    # Only our own lease: after lease_seconds the slot may be someone else's.
+    if counters.get(key) == lease:
+        counters.delete(key)
 
 
 def _count(counters, key: str, period_seconds: int) -> int:

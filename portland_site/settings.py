@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portland_site.middleware.RequestBodyLimitMiddleware",
+    "portland_site.middleware.RefuseNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -313,8 +314,16 @@ PERMISSIONS_POLICY = (
     "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), "
     "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
-# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse.
+# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse, before they are read
+# (portland_site/middleware.py)...
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# ...except on the staff admin's forms that take a file: the team photo form takes a photo of up to
+# PHOTO_UPLOAD_MAX_BYTES, with its other fields. URL name: the most its body may be.
+PHOTO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_FORMS = {
+    "admin:clinic_teammember_add": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "admin:clinic_teammember_change": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
@@ -347,10 +356,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
 STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Sign-in POSTs accepted from one client address (IPv6: one /64) in each period, counted in the shared cache
+# Sign-in POSTs accepted from one client address (IPv6: one /48) in each period, counted in the shared cache
 # before any password is checked: random usernames never lock, yet each attempt costs a password hash.
 ADMIN_SIGN_IN_LIMIT = env.int("ADMIN_SIGN_IN_LIMIT", default=30)
 ADMIN_SIGN_IN_LIMIT_SECONDS = env.int("ADMIN_SIGN_IN_LIMIT_SECONDS", default=10 * 60)
+# Attempts on one account from anywhere in that period, and password checks of the whole site a minute and at once
+# (a second at the same moment is asked to try again in a few seconds): hashing from many addresses must not take
+# the CPU the public pages need (docs/security.md).
+ADMIN_SIGN_IN_ACCOUNT_LIMIT = env.int("ADMIN_SIGN_IN_ACCOUNT_LIMIT", default=10)
+ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE = env.int("ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE", default=20)
+ADMIN_SIGN_IN_CONCURRENT = env.int("ADMIN_SIGN_IN_CONCURRENT", default=1)
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)

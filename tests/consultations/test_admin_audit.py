@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
+from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from consultations import services
@@ -110,6 +111,32 @@ def test_a_search_id_works_in_its_own_session_for_the_latest_five_searches(intak
     assert listed(intake_client.get(list_url)) == [str(wanted)]
     search_queue(intake_client, "Sam")
     assert listed(intake_client.get(list_url)) == [str(wanted), str(other)]
+
+
+def _stored_session(client) -> str:
+    return str(Session.objects.get(session_key=client.session.session_key).get_decoded())
+
+
+def test_a_search_keeps_only_the_matched_requests_in_the_session_never_the_term(intake_client):
+    wanted = stored_request(name="Zoë Quintero", phone="+12075550187")
+    stored_request(name="Sam")
+    for term in ("Quintero", "207 555 0187", "(207) 555-0187"):
+        response = search_queue(intake_client, term, status="all")
+        assert listed(response) == [str(wanted)]
+        assert "1 result" in response.content.decode()
+        session = _stored_session(intake_client)
+        for typed in ("Quintero", "Zo", "0187", "555"):
+            assert typed not in session
+        assert term not in response.content.decode().replace(wanted.name, "")
+
+
+def test_signing_out_clears_the_searches(intake_client):
+    stored_request(name="Zoë Quintero")
+    (list_url, _status), *_ = search_queue(intake_client, "Quintero").redirect_chain
+    key = intake_client.session.session_key
+    intake_client.post("/admin/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not [stored for stored in Session.objects.all() if "consultations_triage_search" in stored.get_decoded()]
 
 
 def test_a_term_in_the_query_string_is_dropped(intake_client):

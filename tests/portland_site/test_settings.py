@@ -106,6 +106,14 @@ def test_check_deploy_fails_while_a_fact_is_a_placeholder():
     assert "clinic.E003" in result.stderr and "clinic.E005" in result.stderr
 
 
+@pytest.mark.parametrize("site_url", ["http://www.example.org", "http://127.0.0.1:8000", "https://", "www.example.org"])
+def test_check_deploy_fails_when_site_url_is_not_an_https_address(site_url):
+    """A printout shows SITE_URL under the heading: it must be the public https address (issue 26)."""
+    result = run_django(["manage.py", "check", "--deploy"], SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "portland_site.E001" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("host", "header", "only_way_in", "warning"),
     [
