@@ -199,6 +199,19 @@ def open_call_times(*, now: datetime | None = None, excluding: Booking | None = 
     return [CallDay(day=day, slots=tuple(slots)) for day, slots in days.items()]
 
 
+def kept_call_days(value: str) -> list[CallDay]:
+    """While the database does not answer: the time `value` names alone, so that the form shown again keeps the
+    person's choice. Its end as this process last listed it, else only its start (the end is a clinic fact)."""
+    starts_at = parse_slot_value(value)
+    if starts_at is None:
+        return []
+    held = _held
+    listed = (slot for slot, _places in held[1].slots if slot.value == value) if held is not None else ()
+    local = in_clinic_time(starts_at)
+    slot = next(iter(listed), None) or CallSlot(starts_at=local, ends_at=local)
+    return [CallDay(day=slot.starts_at.date(), slots=(slot,))]
+
+
 def nearest_open_times(days: list[CallDay], around: datetime, *, count: int = 3) -> list[CallSlot]:
     """The open times closest to `around` (the one somebody else just took), for the message that says so."""
     slots = [slot for day in days for slot in day.slots]

@@ -3,8 +3,8 @@
 The counters live in the shared cache (Redis in production), so a limit holds across gunicorn workers and hosts.
 A key is a keyed hash of the client's address: the address itself is never stored. While the shared cache is
 down, each process counts on its own (the `ratelimit` cache): the limit is then one per process, the site keeps
-working, and every such count is logged as a warning. Used by the call-back form (consultations/ratelimit.py) and
-the staff sign-in (portland_site/staff_admin.py).
+working, and the outage is logged once (portland_site/breaker.py). Used by the call-back form
+(consultations/ratelimit.py) and the staff sign-in (portland_site/staff_admin.py).
 """
 
 import contextlib
@@ -15,6 +15,7 @@ from django.core.cache import cache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from portland_site.breaker import REDIS
 from portland_site.client import client_network
 
 logger = logging.getLogger(__name__)
@@ -35,12 +36,10 @@ class ClientCounter:
         """`operation(cache)` on the shared counters, or on this process's own while the shared cache fails."""
         try:
             return operation(cache)
-        except Exception as error:  # whatever the cache's client raises (connection refused, timeout, ...)
-            logger.warning(
-                "%s: the shared cache is unavailable (%s), so this process counts on its own",
-                self.label,
-                type(error).__name__,
-            )
+        except Exception:  # whatever the cache's client raises (connection refused, timeout, ...)
+            # An outage is logged once by the shared cache's breaker, and the count of calls it missed.
+            if not REDIS.is_open:
+                logger.warning("%s: the shared cache failed, so this process counts on its own", self.label)
             return operation(caches["ratelimit"])
 
     def current(self, request: HttpRequest) -> int:

@@ -150,14 +150,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to wait for Redis to connect or answer, after which the breaker skips it for a few seconds.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Behind a per-process circuit breaker: a Redis that hangs costs one timeout, then none for a while.
+            "BACKEND": "portland_site.redis_cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ptc"),
-            # A stalled Redis fails fast instead of holding a web worker; cached pages then render normally.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Redis answers in well under a millisecond: a stalled one fails fast instead of holding a web worker.
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     }
 else:

@@ -60,8 +60,16 @@ class PrivateRedis:
         )
         wait_until(self._answers, timeout=10, what="the private redis-server to answer")
 
+    def freeze(self) -> None:
+        """Redis hung (SIGSTOP): connections are still accepted by the kernel, but nothing is ever answered."""
+        self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)  # a frozen server could not act on SIGTERM
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
@@ -87,6 +95,7 @@ class DatabaseProxy:
         self.upstream = upstream
         self.port = free_port()
         self.connections = 0  # accepted since start, for tests that want to see reconnects
+        self.bytes_to_server = 0  # passed on to PostgreSQL since start: a test can see that nothing was asked
         self._mode = "open"
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -174,6 +183,8 @@ class DatabaseProxy:
             target = server if source is client else client
             try:
                 data = source.recv(65536)
+                if data and source is client:
+                    self.bytes_to_server += len(data)
                 if data:
                     target.setblocking(True)
                     target.sendall(data)

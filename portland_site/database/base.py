@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg2 import extensions
 
+from portland_site.breaker import DATABASE
 from portland_site.database import answer_within, current_deadline
 
 HEALTH_CHECK_SECONDS = 1
@@ -35,7 +36,10 @@ def _wait_with_deadline(conn) -> None:
             registered = True
         timeout = None if deadline is None else max(deadline - time.monotonic(), 0) * 1000
         if not poller.poll(timeout):
-            raise psycopg2.OperationalError("the database did not answer in time")
+            error = psycopg2.OperationalError("the database did not answer in time")
+            DATABASE.failed(error)
+            raise error
+    DATABASE.succeeded()
 
 
 extensions.set_wait_callback(_wait_with_deadline)
@@ -43,13 +47,23 @@ extensions.set_wait_callback(_wait_with_deadline)
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def connect(self):
+        # While the breaker is open (the database failed a moment ago in this process), fail at once: every request
+        # that needs the database would otherwise wait out the connect timeout, and hold a worker thread that long.
+        if not DATABASE.allow():
+            raise psycopg2.OperationalError("the database failed a moment ago; not tried")
         # Connecting and setting the session up, all within the connect timeout (0, as for libpq: no limit).
         seconds = int(self.settings_dict["OPTIONS"].get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT))
-        with answer_within(seconds) if seconds else contextlib.nullcontext():
-            super().connect()
+        try:
+            with answer_within(seconds) if seconds else contextlib.nullcontext():
+                super().connect()
+        except psycopg2.OperationalError as error:  # refused, or no answer in time
+            DATABASE.failed(error)
+            raise
 
     def is_usable(self):
         # A kept connection is checked before each request reuses it; a silent server fails this check fast, and
-        # the request goes on to a fresh connection (bounded by the connect timeout).
+        # the request goes on to a fresh connection (bounded by the connect timeout, or refused by the breaker).
+        if DATABASE.is_open:
+            return False
         with answer_within(HEALTH_CHECK_SECONDS):
             return super().is_usable()
