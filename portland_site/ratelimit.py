@@ -36,10 +36,14 @@ class ClientCounter:
         """`operation(cache)` on the shared counters, or on this process's own while the shared cache fails."""
         try:
             return operation(cache)
-        except Exception:  # whatever the cache's client raises (connection refused, timeout, ...)
+        except Exception as error:  # whatever the cache's client raises (connection refused, timeout, ...)
             # An outage is logged once by the shared cache's breaker, and the count of calls it missed.
             if not REDIS.is_open:
-                logger.warning("%s: the shared cache failed, so this process counts on its own", self.label)
+                logger.warning(
+                    "%s: the shared cache is unavailable (%s), so this process counts on its own",
+                    self.label,
+                    type(error).__name__,
+                )
             return operation(caches["ratelimit"])
 
     def current(self, request: HttpRequest) -> int:
