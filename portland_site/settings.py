@@ -232,8 +232,21 @@ if NOTIFICATION_LEASE_SECONDS < 2 * EMAIL_SEND_TIMEOUT:
     )
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
-# Visit counts wait in Redis (or a process's memory) and are added to the daily tables at most this often.
+# Visit counts wait in Redis (or a process's memory) and are added to the daily tables this often, by the worker's
+# clock: a Redis that restarts without its data loses at most this long of counts.
 INSIGHTS_FLUSH_SECONDS = env.float("INSIGHTS_FLUSH_SECONDS", default=60)
+# Referrers and campaign tags (source, campaign) given a row of their own each day, per kind; the rest are "other".
+INSIGHTS_NEW_KEYS_PER_DAY = env.int("INSIGHTS_NEW_KEYS_PER_DAY", default=200)
+# Referrer and campaign rows this old with a count below INSIGHTS_SMALL_ROW_COUNT are folded into "other".
+INSIGHTS_SMALL_ROWS_AFTER_DAYS = env.int("INSIGHTS_SMALL_ROWS_AFTER_DAYS", default=90)
+INSIGHTS_SMALL_ROW_COUNT = env.int("INSIGHTS_SMALL_ROW_COUNT", default=5)
+# What each `run_worker` does on its own clock beside the task queue: (function, every so many seconds), first
+# at start. Named here, not imported by the worker command, so that no app imports another for it.
+WORKER_CLOCK = [
+    ("consultations.outbox.sweep_notifications", NOTIFICATION_SWEEP_SECONDS),
+    ("insights.aggregation.flush_counts", INSIGHTS_FLUSH_SECONDS),
+    ("insights.aggregation.fold_small_counts", 24 * 60 * 60),
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE

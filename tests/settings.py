@@ -38,6 +38,11 @@ PINNED = {
     "NOTIFICATION_LEASE_SECONDS": "120",
     "NOTIFICATION_SWEEP_SECONDS": "30",
     "PAGE_CACHE_SECONDS": "600",
+    # A process without Redis flushes its own visit counts from a thread this often: never during a test.
+    "INSIGHTS_FLUSH_SECONDS": "3600",
+    "INSIGHTS_NEW_KEYS_PER_DAY": "200",
+    "INSIGHTS_SMALL_ROWS_AFTER_DAYS": "90",
+    "INSIGHTS_SMALL_ROW_COUNT": "5",
     "LOG_LEVEL": "INFO",
 }
 if os.environ.get("PTC_TEST_SETTINGS") != "pinned":
