@@ -269,3 +269,34 @@ class Gunicorn:
             self._process.wait()
         self._process = None
         shutil.rmtree(self._log.parent, ignore_errors=True)
+
+
+class Worker:
+    """`manage.py run_worker` (tests.settings) with its clock, in a process group of its own; its log is kept."""
+
+    def __init__(self, *, environment: dict) -> None:
+        self._environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **environment}
+        self._log = Path(tempfile.mkdtemp(prefix="ptc-worker-")) / "worker.log"
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2"]
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self._environment, stdout=log, stderr=log, start_new_session=True
+            )
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        os.killpg(self._process.pid, signal.SIGTERM)
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._process = None
+        shutil.rmtree(self._log.parent, ignore_errors=True)
