@@ -413,6 +413,8 @@ class StaffNotification(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # How long the last attempt took, connecting to QUIT: the dashboard warns when sends become slow.
+    send_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

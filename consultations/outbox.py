@@ -9,6 +9,7 @@ mail service and task together), so nothing imports this module back.
 """
 
 import logging
+import time
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
@@ -134,18 +135,31 @@ def deliver_notification(*, notification_id: int, now: datetime | None = None) -
     if not claimed:
         return "not due"
     notification = StaffNotification.objects.select_related("consultation_request").get(pk=notification_id)
+    sending_since = time.monotonic()
     try:
         overdue = overdue_requests(now=started) if notification.kind == NotificationKind.OVERDUE_DIGEST else []
         emails.send_notification(notification=notification, overdue=overdue, now=started)
     except OSError as error:  # smtplib's errors, refused connections and timeouts
         permanent, description = emails.describe_failure(error)
-        return _record_failure(notification=notification, error=description, permanent=permanent, now=started)
+        return _record_failure(
+            notification=notification,
+            error=description,
+            permanent=permanent,
+            now=started,
+            send_seconds=time.monotonic() - sending_since,
+        )
     except Exception as error:
         # Not the mail server (a bug, a bad setting): retried with the same backoff; the task keeps the traceback.
         _record_failure(notification=notification, error=type(error).__name__, permanent=False, now=started)
         raise
     finished = now or timezone.now()
-    _finish(notification, status=NotificationStatus.SENT, sent_at=finished, last_error="")
+    _finish(
+        notification,
+        status=NotificationStatus.SENT,
+        sent_at=finished,
+        last_error="",
+        send_seconds=time.monotonic() - sending_since,
+    )
     logger.info("Staff notification %s sent (attempt %s)", notification.pk, notification.attempts)
     return "sent"
 
@@ -160,15 +174,23 @@ def _finish(notification: StaffNotification, **changes) -> bool:
     return bool(updated)
 
 
-def _record_failure(*, notification: StaffNotification, error: str, permanent: bool, now: datetime) -> str:
+def _record_failure(
+    *, notification: StaffNotification, error: str, permanent: bool, now: datetime, send_seconds: float | None = None
+) -> str:
     error = error[: StaffNotification._meta.get_field("last_error").max_length]
     if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        _finish(notification, status=NotificationStatus.FAILED, last_error=error)
+        _finish(notification, status=NotificationStatus.FAILED, last_error=error, send_seconds=send_seconds)
         logger.error("Staff notification %s failed at attempt %s: %s", notification.pk, notification.attempts, error)
         return "failed"
     next_attempt_at = now + retry_delay(attempts=notification.attempts)
     with transaction.atomic():
-        if _finish(notification, status=NotificationStatus.PENDING, next_attempt_at=next_attempt_at, last_error=error):
+        if _finish(
+            notification,
+            status=NotificationStatus.PENDING,
+            next_attempt_at=next_attempt_at,
+            last_error=error,
+            send_seconds=send_seconds,
+        ):
             notification_id = notification.pk
             transaction.on_commit(
                 lambda: deliver_staff_notification.using(run_after=next_attempt_at).enqueue(

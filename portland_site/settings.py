@@ -182,6 +182,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # for each reply of the SM
 # For a whole send, connecting to QUIT (portland_site/mail.py): a server answering each step just inside
 # EMAIL_TIMEOUT can't stretch a send past a worker's lease on it.
 EMAIL_SEND_TIMEOUT = env.float("EMAIL_SEND_TIMEOUT", default=30)
+# The admin warns that staff emails are slow when the latest sends took this many seconds or more (a healthy send
+# takes well under a second).
+EMAIL_SLOW_SECONDS = env.float("EMAIL_SLOW_SECONDS", default=5)
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821 (set by env.email_url above)
     EMAIL_BACKEND = "portland_site.mail.EmailBackend"
 
