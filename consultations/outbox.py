@@ -106,6 +106,36 @@ def record_overdue_digests(*, now: datetime | None = None) -> list[StaffNotifica
         return _record_notifications(kind=NotificationKind.OVERDUE_DIGEST, consultation_request=None, now=now)
 
 
+# At most this many error reports an hour, and one for each different error: a page failing for everyone must not
+# bury the admins (nor fill the outbox).
+ERROR_REPORTS_PER_HOUR = 20
+
+
+def record_error_report(*, details: str, now: datetime | None = None) -> list[StaffNotification]:
+    """Record one email to each of ADMINS about a failed page (`details`: portland_site.error_reports.report_text),
+    unless the same report went out within the hour or the hour's reports are used up. Sent after commit."""
+    now = now or timezone.now()
+    recipients = list(dict.fromkeys(address for _name, address in settings.ADMINS))
+    recent = StaffNotification.objects.filter(
+        kind=NotificationKind.ERROR_REPORT, created_at__gte=now - timedelta(hours=1)
+    )
+    if not recipients or recent.filter(details=details).exists() or recent.count() >= ERROR_REPORTS_PER_HOUR:
+        return []
+    with transaction.atomic():
+        notifications = StaffNotification.objects.bulk_create(
+            StaffNotification(
+                kind=NotificationKind.ERROR_REPORT,
+                recipient=recipient,
+                details=details,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for recipient in recipients
+        )
+        _queue_after_commit(notifications)
+    return notifications
+
+
 def retry_delay(*, attempts: int) -> timedelta:
     """How long to wait after `attempts` failed attempts: the base, doubled each time, capped."""
     seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1)

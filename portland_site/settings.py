@@ -363,15 +363,33 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Who is told when a page fails (a 500), by email through the staff-email outbox, without personal data
+# (consultations/error_reports.py): comma-separated addresses.
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
+# An error tracker (sentry-sdk), off unless its DSN is set; events carry no request body, cookie, query string,
+# header or variable, and every string is scrubbed (portland_site/error_reports.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portland_site.error_reports import start_error_tracker
+
+    start_error_tracker(SENTRY_DSN)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"hide_private_links": {"()": "portland_site.log_filters.HidePrivateLinks"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]},
+        "error_reports": {"class": "consultations.error_reports.OutboxErrorHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Request logs would carry query strings; errors are still logged by django.request.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # Not Django's default mail_admins handler, which would email ADMINS the request's body, cookies and query
+        # string: errors reach ADMINS through error_reports below. To the root's console, as everything else.
+        "django": {"handlers": [], "level": "INFO"},
+        # Request logs would carry query strings; errors are still logged by django.request.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "django.request": {"handlers": ["error_reports"], "level": "ERROR"},
+    },
 }
