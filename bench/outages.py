@@ -377,6 +377,10 @@ def main() -> None:
                 f"gunicorn log during the phases: {len(log.splitlines())} lines, {len(log.encode())} bytes, "
                 f"{log.count('is unavailable')} 'is unavailable', {log.count('is back after')} 'is back after'"
             )
+            kinds = Counter(match.group(1) for match in re.finditer(r"^\S+ \S+ (\w+ \S+) ", log, re.MULTILINE))
+            print("log lines by level and logger: " + ", ".join(f"{kind}: {n}" for kind, n in kinds.most_common()))
+            for error in re.findall(r"^Traceback.*?^(\w[^\n]*)$", log, re.MULTILINE | re.DOTALL):
+                print(f"traceback ending: {error}")
             print("phase | articles (p90 / max s, not 200) | /healthz (max s, answers)")
             for phase in sorted(watchers.articles, key=lambda name: int(name.split()[0]) if name[0].isdigit() else 0):
                 articles = watchers.articles.get(phase, [])
