@@ -18,7 +18,7 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
-from pages.facts import facts_version
+from clinic.facts import facts_version
 from portland_site.redis_cache import or_none
 
 # The same for everyone: browsers and a CDN may keep it.

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from bs4 import BeautifulSoup
 
-from consultations.booking import parse_slot_value
+from clinic.capacity import parse_slot_value
 from consultations.models import ConsultationRequest
 from tests.consultations.booking_helpers import set_call_windows
 from tests.consultations.conftest import FORM_URL
