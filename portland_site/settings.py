@@ -391,6 +391,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         # Request logs would carry query strings; errors are still logged by django.request.
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "django.request": {"handlers": ["error_reports"], "level": "ERROR"},
+        # The handler takes errors only; the logger still passes 404s and the rest on to the console.
+        "django.request": {"handlers": ["error_reports"]},
     },
 }
