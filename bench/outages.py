@@ -33,7 +33,7 @@ import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
+import psycopg
 from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
 from stack import FORM_PATH, ROOT, free_port, fresh_database
 
@@ -199,7 +199,7 @@ def _p90(values: list[float]) -> float:
 
 
 def counted_visits(database_url: str) -> int:
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(sum(count), 0) FROM insights_dailycount WHERE kind = 'view'")
         total = cursor.fetchone()[0]
@@ -208,7 +208,7 @@ def counted_visits(database_url: str) -> int:
 
 
 def stored_references(database_url: str) -> set[str]:
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT reference FROM consultations_consultationrequest WHERE status = 'new'")
         references = {f"{row[0][:4]}-{row[0][4:]}" for row in cursor.fetchall()}
@@ -260,7 +260,7 @@ def main() -> None:
                     check=True,
                 )
             # The clinic's opening hours are a fact of the admin's: without them the form offers no time of day.
-            connection = psycopg2.connect(database_url)
+            connection = psycopg.connect(database_url)
             with connection, connection.cursor() as cursor:
                 cursor.executemany(
                     "INSERT INTO pages_openinghours (weekday, opens, closes) VALUES (%s, '08:00', '20:00')",

@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psycopg2
-from psycopg2 import sql
-
-from portland_site.database import answer_within
+import psycopg
+from psycopg import sql
 
 _DUMP_SUFFIX = ".dump"
 _COUNTS_SUFFIX = ".counts.json"
@@ -24,7 +22,7 @@ _COUNTS_SUFFIX = ".counts.json"
 
 @dataclass(frozen=True)
 class Database:
-    """Where a database is, as libpq's environment variables say it (pg_dump, pg_restore and psycopg2 share them)."""
+    """Where a database is, as libpq's environment variables say it (pg_dump, pg_restore and psycopg share them)."""
 
     name: str
     host: str
@@ -56,11 +54,16 @@ class Database:
             "PGDATABASE": self.name,
         }
 
-    def connect(self):
-        """A connection of its own, outside Django's, for work that takes minutes on a big database: creating one,
-        counting every table."""
-        return psycopg2.connect(
-            dbname=self.name, host=self.host, port=self.port, user=self.user, password=self.password
+    def connect(self, *, autocommit: bool = False):
+        """A connection of its own, outside Django's (and its deadlines), for work that takes minutes on a big
+        database: creating one, counting every table."""
+        return psycopg.connect(
+            dbname=self.name,
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            autocommit=autocommit,
         )
 
     @property
@@ -80,23 +83,15 @@ def _row_counts(cursor) -> dict[str, int]:
     return counts
 
 
-# psycopg2's wait callback (portland_site/database) gives the site's queries seconds; these may take longer.
-_BACKUP_SECONDS = 6 * 60 * 60
-
-
 def back_up(*, database: Database, directory: Path, now: datetime | None = None) -> Path:
     """Write a backup of `database` into `directory`; returns the dump's path."""
-    with answer_within(_BACKUP_SECONDS):
-        return _back_up(database=database, directory=directory, now=now)
-
-
-def _back_up(*, database: Database, directory: Path, now: datetime | None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     dump = directory / f"ptc-{stamp}{_DUMP_SUFFIX}"
     connection = database.connect()
     try:
-        connection.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        connection.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        connection.read_only = True
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
@@ -146,15 +141,9 @@ class DrillResult:
 def restore_drill(*, database: Database, backup: Path, migrate, keep: bool = False) -> DrillResult:
     """Restore `backup` into a new database beside `database`, run `migrate(url)` on it, compare its row counts
     with the backup's, and drop it again (unless `keep`)."""
-    with answer_within(_BACKUP_SECONDS):
-        return _restore_drill(database=database, backup=backup, migrate=migrate, keep=keep)
-
-
-def _restore_drill(*, database: Database, backup: Path, migrate, keep: bool) -> DrillResult:
     expected = json.loads(backup.with_suffix(_COUNTS_SUFFIX).read_text())
     drill = database.named(f"{database.name}_drill_{datetime.now(UTC):%Y%m%d%H%M%S}")
-    admin = database.named("postgres").connect()
-    admin.autocommit = True
+    admin = database.named("postgres").connect(autocommit=True)
     try:
         with admin.cursor() as cursor:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(drill.name)))
