@@ -28,8 +28,10 @@ from django.utils import timezone
 
 from clinic import models
 from portland_site import phones
+from portland_site.breaker import DATABASE
 from portland_site.clinic import DAY_NAMES, format_time
 from portland_site.process_cache import ProcessCache
+from portland_site.redis_cache import or_none
 
 logger = logging.getLogger(__name__)
 
@@ -273,15 +275,6 @@ def build_facts() -> Facts:
     )
 
 
-def _safely(operation, *args):
-    """The shared cache only saves work: when it is down, the facts come from the database."""
-    try:
-        return operation(*args)
-    except Exception:
-        logger.warning("shared cache unavailable for the clinic's facts", exc_info=True)
-        return None
-
-
 def _fields(classes: tuple[type, ...]) -> list:
     return [(cls.__name__, [item.name for item in fields(cls)]) for cls in classes]
 
@@ -302,17 +295,22 @@ _snapshot: ProcessCache[Facts] = ProcessCache(seconds=_LOCAL_SECONDS)
 
 
 def facts_version() -> str | None:
-    """The current version token, made on first use; None when the shared cache cannot be reached.
+    """The current version token, made on first use; None while the shared cache has not answered this process.
 
     Read from the shared cache at most once every VERSION_SECONDS: on a busy site that read was most of the cost
-    of a page served from cache.
+    of a page served from cache. While the shared cache is away, the process goes on with the token it last read
+    (no other host could tell it of a change meanwhile anyway), so that the pages and facts it keeps are still
+    used: no database query per page.
     """
     held = _version_read.get(VERSION_KEY)
     if held is not None:
         return held
-    version = _safely(cache.get, VERSION_KEY)
-    if version is None and _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None) is not None:
-        version = _safely(cache.get, VERSION_KEY)
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None and cache.add(VERSION_KEY, uuid.uuid4().hex, None) is not None:
+            version = cache.get(VERSION_KEY)
+    except Exception:  # whatever the cache's client raises; an outage is logged by its breaker
+        return _version_read.get(VERSION_KEY, any_age=True)
     if version is not None:
         _version_read.set(VERSION_KEY, version)
     return version
@@ -349,10 +347,15 @@ def current_facts() -> Facts:
     if facts is not None:
         return facts
     key = f"clinic-facts:{_shape()}:{version}"
-    facts = _safely(cache.get, key)
+    try:
+        facts = cache.get(key)
+    except Exception:  # the shared cache is away (its breaker logs that): keep this process's copy for the outage
+        facts = _snapshot.get(version, any_age=True)
+        if facts is not None:
+            return facts
     if facts is None:
         facts = _from_database()
-        _safely(cache.set, key, facts, _SNAPSHOT_SECONDS)
+        or_none(cache.set, key, facts, _SNAPSHOT_SECONDS)
     _snapshot.set(version, facts)
     return facts
 
@@ -361,7 +364,8 @@ def _from_database() -> Facts:
     try:
         return build_facts()
     except DatabaseError:
-        logger.exception("could not read the clinic's facts")
+        if not DATABASE.is_open:  # an outage is logged once, by the breaker
+            logger.exception("could not read the clinic's facts")
         return last_known_facts()
 
 

@@ -4,6 +4,7 @@ network."""
 
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -39,8 +40,21 @@ class PrivateRedis:
         )
         wait_until(self._answers, timeout=10, what="the private redis-server to answer")
 
+    def freeze(self) -> None:
+        """Redis hung (SIGSTOP): connections are still accepted by the kernel, but nothing is ever answered."""
+        self._running().send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._running().send_signal(signal.SIGCONT)
+
+    def _running(self) -> subprocess.Popen:
+        if self._process is None:
+            raise RuntimeError("the private redis-server is not running")
+        return self._process
+
     def stop(self) -> None:
         if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)  # a frozen server could not act on SIGTERM
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
@@ -66,6 +80,7 @@ class DatabaseProxy:
         self.upstream = upstream
         self.port = free_port()
         self.connections = 0  # accepted since start, for tests that want to see reconnects
+        self.bytes_to_server = 0  # passed on to PostgreSQL since start: a test can see that nothing was asked
         self._mode = "open"
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -152,6 +167,8 @@ class DatabaseProxy:
             target = server if source is client else client
             try:
                 data = source.recv(65536)
+                if data and source is client:
+                    self.bytes_to_server += len(data)
                 if data:
                     target.setblocking(True)
                     target.sendall(data)

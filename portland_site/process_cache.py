@@ -24,10 +24,13 @@ class ProcessCache(Generic[Value]):
         self._writing = threading.Lock()
         _ALL.append(self)
 
-    def get(self, key: Hashable) -> Value | None:
-        """The value kept for `key`, or None when there is none or it is older than `seconds`."""
+    def get(self, key: Hashable, *, any_age: bool = False) -> Value | None:
+        """The value kept for `key`, or None when there is none or it is older than `seconds`. With `any_age`,
+        however old it is: what a process goes on with while the shared cache it was read from is away."""
         kept = self._kept.get(key)
-        if kept is None or (self._seconds is not None and monotonic() - kept[0] >= self._seconds):
+        if kept is None:
+            return None
+        if not any_age and self._seconds is not None and monotonic() - kept[0] >= self._seconds:
             return None
         return kept[1]
 

@@ -34,7 +34,7 @@ def fill_due_by(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0012_spam_confirmed_by_a_manager"),
+        ("consultations", "0013_staff_notification_send_time_and_error_reports"),
         ("clinic", "0002_referrals_plans_language_notices"),
     ]
 
