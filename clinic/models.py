@@ -196,6 +196,12 @@ class TeamMember(models.Model):
     display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=False, help_text="Only published people appear on the site.")
 
+    demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made by the demo data: check --deploy refuses a release while one is kept, even edited.",
+    )
+
     class Meta:
         db_table = "pages_teammember"
         ordering = ["display_order", "name"]
