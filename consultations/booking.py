@@ -21,7 +21,15 @@ from django.utils import timezone
 from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
 from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
-from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
+from portland_site.clinic import (
+    by_when,
+    call_time_in_words,
+    day_in_words,
+    format_time,
+    format_time_range,
+    short_day_in_words,
+    zone_in_words,
+)
 from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
 
 # How many days with call windows the form offers, and how far it looks for them past closures.
@@ -94,6 +102,18 @@ class CallSlot:
         """The time of day in words, e.g. "10:00–10:30 am Eastern"."""
         return format_time_range(self.starts_at, self.ends_at)
 
+    @property
+    def option_label(self) -> str:
+        """How a select names it: the short day, then the time, "Tue Dec 8, 10:00–10:30 am", so that a phone's
+        closed select still shows both (the page says the zone once, and repeats the choice in full)."""
+        hours = format_time_range(self.starts_at, self.ends_at, with_zone=False)
+        return f"{short_day_in_words(self.starts_at)}, {hours}"
+
+    @property
+    def in_words(self) -> str:
+        """ "Tuesday, December 8, 10:00–10:30 am Eastern"."""
+        return call_time_in_words(self.starts_at, self.ends_at)
+
 
 @dataclass(frozen=True)
 class CallDay:
@@ -103,6 +123,11 @@ class CallDay:
     @property
     def label(self) -> str:
         return day_in_words(self.slots[0].starts_at)
+
+    @property
+    def zone(self) -> str:
+        """ "Eastern": the select's options leave it out."""
+        return zone_in_words(self.slots[0].starts_at)
 
 
 def parse_slot_value(value: str) -> datetime | None:
@@ -336,6 +361,18 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def promise_to_patient(*, booking: Booking | None = None, due: datetime | None = None, now: datetime) -> str:
+    """When we will call, as the person is told it, to follow "We will call you": "on Tuesday, December 8,
+    10:00–10:30 am Eastern" for a booked call; "as soon as we can, usually by 12 pm tomorrow" when the clinic's
+    clock promises `due`; "as soon as we can" when it promises nothing. The one wording the form, the thanks
+    page, the private page and the person's emails use."""
+    if booking is not None:
+        return f"on {call_time_in_words(booking.starts_at, booking.ends_at)}"
+    if due is None:
+        return "as soon as we can"
+    return f"as soon as we can, usually {by_when(in_clinic_time(due), in_clinic_time(now))}"
 
 
 def promise_in_words(consultation_request: ConsultationRequest) -> str:

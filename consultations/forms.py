@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import CallDay, call_time_of_day, parse_slot_value
+from consultations.booking import CallDay, CallSlot, call_time_of_day, parse_slot_value
 from consultations.models import CallTime, RequestFor, SpamReason
 from pages.clock import clinic_clock
 from portland_site import phones
@@ -139,10 +139,10 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the answers"},
         widget=forms.RadioSelect,
     )
-    call_at = forms.CharField(label="Choose a time", required=False, max_length=20)
+    call_at = forms.CharField(label="Choose a day and time", required=False, max_length=20)
     call_times = forms.MultipleChoiceField(
         label="When is it best to call you?",
-        help_text="Choose all the times that suit you.",
+        help_text="Choose all the times of day that suit you.",
         choices=offered_call_times,
         error_messages={
             "required": "Choose at least one time when we may call you",
@@ -207,9 +207,8 @@ class ConsultationRequestForm(forms.Form):
             # No time the clinic can offer: the form asks only for the times of day, as before booking.
             del self.fields["when"], self.fields["call_at"]
         else:
-            self.fields[
-                "call_times"
-            ].help_text = "Choose all the times that suit you. If you chose a time above, skip this."
+            # Part of the answer "As soon as you can" (consultations/call_choice.html), not a question of its own.
+            self.fields["call_times"].label = "Which times of day suit you?"
         if "when" in self.fields and self.chooses_a_time:
             # The call's time decides the time of day: times of day ticked as well are not checked against the list.
             self.fields["call_times"].required = False
@@ -230,7 +229,9 @@ class ConsultationRequestForm(forms.Form):
         # Form-wide errors appear in the page's error summary; our field template shows each field's own.
         self.helper.form_show_errors = False
         self.helper.field_template = "consultations/crispy/field.html"
-        fields = [name for name in self.fields if name not in ("when", "call_at")]
+        # With times to offer, "when" is one question and call_choice.html asks it, the times of day included.
+        asked_there = ("when", "call_at", "call_times") if "when" in self.fields else ()
+        fields = [name for name in self.fields if name not in asked_there]
         choice = [HTML('{% include "consultations/call_choice.html" %}')] if "when" in self.fields else []
         self.helper.layout = Layout(*fields[:2], *choice, *fields[2:])
 
@@ -247,6 +248,12 @@ class ConsultationRequestForm(forms.Form):
     @property
     def selected_call_at(self) -> str:
         return self.data.get("call_at", "") if self.is_bound else ""
+
+    @property
+    def selected_slot(self) -> CallSlot | None:
+        """The open time picked in the list, to repeat in full beside it."""
+        chosen = self.selected_call_at
+        return next((slot for day in self.call_days for slot in day.slots if slot.value == chosen), None)
 
     def _token_is_good(self) -> bool:
         return self.token is not None and timezone.now() - self.token.issued_at <= FORM_TOKEN_MAX_AGE

@@ -8,6 +8,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,14 +23,14 @@ from consultations.booking import (
     new_change_link,
     open_call_times,
     parse_slot_value,
+    promise_to_patient,
 )
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
 from consultations.models import Booking, ConsultationRequest, grouped_reference
 from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
 from pages.facts import current_facts, facts_version
 from pages.views import RETRY_AFTER_SECONDS
-from portland_site.clinic import by_when, call_time_in_words
-from portland_site.clinic_time import in_clinic_time
+from portland_site.clinic import call_time_in_words
 from portland_site.database import UNAVAILABLE
 
 logger = logging.getLogger(__name__)
@@ -73,13 +74,21 @@ _BLANK_PAGES: dict[tuple, tuple[str, str, str]] = {}
 _BLANK_PAGES_KEPT = 32
 
 
-def _render_form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str) -> str:
+def _promise_now() -> str:
+    """What "As soon as you can" means if the form is sent now: "as soon as we can, usually by 12 pm tomorrow"."""
+    now = timezone.now()
+    return promise_to_patient(due=expected_call_by(submitted_at=now), now=now)
+
+
+def _render_form_page(
+    request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str, promise: str
+) -> str:
     context = {
         "csrf_token": csrf_token,  # what {% csrf_token %} writes
         "form": form,
         "form_token_field": FORM_TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
-        "callback_business_hours": settings.CONSULTATION_CALLBACK_BUSINESS_HOURS,
+        "promise": promise,
         "unsent": unsent,
     }
     return render_to_string("consultations/request_form.html", context, request=request)
@@ -89,14 +98,15 @@ def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str
     version = facts_version()
     # Each call of get_token masks the secret anew: the page must hold this very string to swap it later.
     csrf_token = get_token(request)
+    promise = _promise_now()
     if version is None or settings.DEBUG:
-        return _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
-    key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
+        return _render_form_page(request, form, unsent=False, csrf_token=csrf_token, promise=promise)
+    key = (version, promise, tuple(slot.value for day in form.call_days for slot in day.slots))
     if key not in _BLANK_PAGES:
         if len(_BLANK_PAGES) >= _BLANK_PAGES_KEPT:
             _BLANK_PAGES.clear()
         # Rendered with this request's tokens, which are remembered so that the next request can swap in its own.
-        page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
+        page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token, promise=promise)
         _BLANK_PAGES[key] = (page, csrf_token, form.page_token)
         return page
     page, first_csrf_token, first_form_token = _BLANK_PAGES[key]
@@ -106,7 +116,7 @@ def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str
 def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
     """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
     if form.is_bound or unsent:
-        page = _render_form_page(request, form, unsent=unsent, csrf_token=get_token(request))
+        page = _render_form_page(request, form, unsent=unsent, csrf_token=get_token(request), promise=_promise_now())
     else:
         page = _blank_form_page(request, form)
     response = HttpResponse(page, status=503 if unsent else 200)
@@ -207,8 +217,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
         due = None if booking else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
-            "expected": by_when(due, in_clinic_time()) if due else "",
-            "booked": call_time_in_words(booking.starts_at, booking.ends_at) if booking else "",
+            "promise": promise_to_patient(booking=booking, due=due, now=timezone.now()),
+            "booked": bool(booking),
             "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
             if booking and sent.get("link")
             else "",

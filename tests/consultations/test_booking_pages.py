@@ -33,8 +33,12 @@ def choose(moment, **overrides):
     return valid_answers(**{"when": "chosen", "call_at": slot_value(moment), "call_times": None, **overrides})
 
 
+def text_of(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
 def text(response) -> str:
-    return " ".join(soup(response).get_text(" ").split())
+    return text_of(soup(response))
 
 
 def change_link(thanks) -> str:
@@ -62,7 +66,46 @@ def test_the_form_offers_as_soon_as_you_can_by_default_and_the_open_times_by_day
     assert page.find("label", attrs={"for": "id_call_at"})
     groups = select.find_all("optgroup")
     assert len(groups) == 10 and groups[1]["label"] == "Tuesday, December 8"
-    assert groups[1].find("option").get_text() == "Tuesday, December 8, 10:00–10:30 am Eastern"
+    # Short day then time, so that a phone's closed select shows both; the zone is said once, in the hint.
+    assert groups[1].find("option").get_text() == "Tue Dec 8, 10:00–10:30 am"
+    assert "in Eastern time" in page.find(id="id_call_at_helptext").get_text()
+
+
+def test_when_is_one_question_whose_answers_carry_the_time_of_day_or_the_day_and_time(client, monday_morning):
+    page = soup(client.get(FORM_URL))
+    words = text_of(page)
+    assert words.count("When should we call you?") == 1
+    assert "When is it best to call you?" not in words and "skip this" not in words
+    question = page.find(id="div_id_when")
+    asap_part, chosen_part = question.find_all(attrs={"data-call-choice-for": True})
+    assert asap_part.find_previous("input", attrs={"name": "when"})["value"] == "asap"
+    assert [box["value"] for box in asap_part.find_all("input", attrs={"name": "call_times"})] == [
+        "mornings",
+        "afternoons",
+    ]
+    assert chosen_part.find_previous("input", attrs={"name": "when"})["value"] == "chosen"
+    assert chosen_part.find("select", id="id_call_at")
+    # Nothing else on the form asks for the time of day.
+    assert len(page.find_all("input", attrs={"name": "call_times"})) == 2
+
+
+def test_as_soon_as_you_can_says_the_time_the_server_computes(client, monday_morning):
+    # Monday 9 am, open 8 am to 5 pm, four hours of opening time: by 1 pm today.
+    page = soup(client.get(FORM_URL))
+    assert page.find(id="id_when_0_helptext").get_text() == "We will call you as soon as we can, usually by 1 pm today."
+    assert "We will call you as soon as we can, usually by 1 pm today" in text_of(page.find("aside"))
+    with time_machine.travel(eastern(2026, 12, 7, 15), tick=False):
+        later = soup(client.get(FORM_URL))
+        assert "usually by 10 am tomorrow" in later.find(id="id_when_0_helptext").get_text()
+        client.post(FORM_URL, valid_answers())
+        thanks = client.get(THANKS_URL)
+    assert "We will call you as soon as we can, usually by 10 am tomorrow" in text(thanks)
+
+
+def test_the_time_picked_is_repeated_in_full_when_the_form_comes_back(client, monday_morning):
+    response = client.post(FORM_URL, choose(TUESDAY_10AM, name=""))
+    chosen = soup(response).find(attrs={"data-call-choice-words": True})
+    assert " ".join(chosen.get_text(" ").split()) == "You chose Tuesday, December 8, 10:00–10:30 am Eastern ."
 
 
 def test_choosing_a_time_books_it_and_the_thanks_page_says_it(client, monday_morning):
