@@ -85,7 +85,6 @@ def submit(port: int, form: OpenedForm, index: int, extra: dict | None = None, r
             "email": "",
             "request_for": "myself",
             "message": "A benchmark request.",
-            "agree_to_privacy_notice": "on",
             **(extra or {}),
         }
     )

@@ -357,7 +357,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
             RECORD_FIELDSET,
             {
                 "fields": [
-                    "privacy_notice_agreed",
+                    "privacy_notice_shown",
                     "first_contacted",
                     "closed",
                     "erased",
@@ -381,7 +381,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "voicemail_ok",
         "request_for",
         "message",
-        "privacy_notice_agreed",
+        "privacy_notice_shown",
         "first_contacted",
         "closed",
         "erased",
@@ -389,7 +389,7 @@ class ConsultationRequestAdmin(RefusedWritesMixin, admin.ModelAdmin):
         "spam_marked",
         "timeline",
     ]
-    privacy_notice_agreed = _moment_field("privacy_notice_agreed_at", "privacy notice agreed")
+    privacy_notice_shown = _moment_field("privacy_notice_shown_at", "privacy notice shown")
     first_contacted = _moment_field("first_contacted_at", "first contacted")
     closed = _moment_field("closed_at", "closed")
     erased = _moment_field("erased_at", "personal data erased")

@@ -12,9 +12,7 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core import signing
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
 from consultations.booking import CallDay, CallSlot, call_time_of_day, parse_slot_value
@@ -195,10 +193,6 @@ class ConsultationRequestForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    agree_to_privacy_notice = forms.BooleanField(
-        label="I have read the privacy notice and I agree to it",
-        error_messages={"required": "Check the box to agree to the privacy notice"},
-    )
 
     def __init__(self, *args, call_days: list[CallDay] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,11 +211,6 @@ class ConsultationRequestForm(forms.Form):
             data.update(self.data)
             data.setlist("call_times", [value for value in data.getlist("call_times") if value in offered])
             self.data = data
-        self.fields["agree_to_privacy_notice"].help_text = format_html(
-            'The <a href="{}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a> says what we '
-            "keep, who can see it and for how long.",
-            reverse("pages:privacy"),
-        )
         self.token = read_form_token(self.data.get(FORM_TOKEN_FIELD, "")) if self.is_bound else None
         self.helper = FormHelper(self)
         self.helper.form_tag = False

@@ -110,7 +110,9 @@ class ConsultationRequest(models.Model):
     email = models.EmailField(blank=True)
     request_for = models.CharField("request is for", max_length=24, choices=RequestFor.choices)
     message = models.CharField(max_length=500, blank=True)
-    privacy_notice_agreed_at = models.DateTimeField(editable=False)
+    # The form says what the privacy notice covers, with a link, beside its send button; it asks no one to tick a
+    # box to agree (docs/security.md says why). This is when the person sent the form under that notice.
+    privacy_notice_shown_at = models.DateTimeField(editable=False)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     spam_reason = models.CharField(max_length=16, choices=SpamReason.choices, blank=True)
     # Spam is kept CONSULTATION_SPAM_RETENTION_DAYS from this moment, not from arrival: marking an old request as

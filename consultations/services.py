@@ -118,7 +118,7 @@ def submit_request(
                 email=email,
                 request_for=request_for,
                 message=message,
-                privacy_notice_agreed_at=now,
+                privacy_notice_shown_at=now,
                 status=Status.SPAM if spam_reason else Status.NEW,
                 spam_reason=spam_reason,
                 spam_marked_at=now if spam_reason else None,

@@ -29,7 +29,6 @@ def fill_in_the_rest(page) -> None:
     page.locator("#id_phone").fill("(207) 555-0187")
     page.locator("#id_voicemail_ok_1").check()
     page.locator("#id_request_for_0").check()
-    page.locator("#id_agree_to_privacy_notice").check()
 
 
 def no_sideways_scroll(page) -> bool:

@@ -45,7 +45,7 @@ ANY_TEXT = st.one_of(
     st.lists(st.one_of(NASTY, st.text(max_size=10)), max_size=5).map("".join),
     st.integers(min_value=500, max_value=20_000).map(lambda length: "é" * length),
 )
-FIELDS = ("name", "phone", "email", "message", "voicemail_ok", "request_for", "agree_to_privacy_notice", HONEYPOT_FIELD)
+FIELDS = ("name", "phone", "email", "message", "voicemail_ok", "request_for", HONEYPOT_FIELD)
 SLOW = hypothesis_settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 )
