@@ -219,7 +219,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
             "reference": grouped_reference(sent["reference"]),
             "promise": promise_to_patient(booking=booking, due=due, now=timezone.now()),
             "booked": bool(booking),
-            "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
+            "change_link": request.build_absolute_uri(reverse("consultations:private_link", args=[sent["link"]]))
             if booking and sent.get("link")
             else "",
         }
@@ -243,14 +243,63 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# A private link carries its token in the URL, which proxies log and browsers send on as the Referer of every
+# asset. So the link is opened once: it trades the token for this short-lived HttpOnly cookie, which only the
+# token-free page receives, and redirects there at once (it never renders a page). The page sends the origin alone
+# as Referer (`strict-origin`: not `no-referrer`, which the CSRF check on its forms refuses) and counts no visit.
+PRIVATE_LINK_COOKIE = "ptc_your_call"
+PRIVATE_LINK_COOKIE_MAX_AGE = 30 * 60
+_PRIVATE_LINK_SALT = "consultations.private-link"
+_PRIVATE_PAGE_REFERRER_POLICY = "strict-origin"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = _PRIVATE_PAGE_REFERRER_POLICY
+    return response
+
+
+@never_cache
+@require_GET
+def private_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link the person keeps: the token goes into a cookie, and the browser on to the page without it."""
+    page = reverse("consultations:your_call")
+    response = HttpResponseRedirect(page, status=303)
+    response.set_cookie(
+        PRIVATE_LINK_COOKIE,
+        signing.TimestampSigner(salt=_PRIVATE_LINK_SALT).sign(token[:128]),
+        max_age=PRIVATE_LINK_COOKIE_MAX_AGE,
+        path=page,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",  # Strict would not be sent after the redirect when the link was opened from an email
+    )
+    return _private(response)
+
+
+def _token_from_cookie(request: HttpRequest) -> str | None:
+    try:
+        return signing.TimestampSigner(salt=_PRIVATE_LINK_SALT).unsign(
+            request.COOKIES.get(PRIVATE_LINK_COOKIE, ""), max_age=PRIVATE_LINK_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+
+
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
-def your_call(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's private link: see their booked call, move it to another open time, or cancel it."""
-    booking = booking_for_link(token)
+def your_call(request: HttpRequest) -> HttpResponse:
+    """The person's booked call, reached through their private link: see it, move it to another open time, or
+    cancel it."""
+    token = _token_from_cookie(request)
+    booking = booking_for_link(token) if token else None
     if booking is None:
-        return render(request, "consultations/link_not_working.html", {"about": "link"}, status=404)
+        about = "link" if token else "page"
+        return _private(render(request, "consultations/link_not_working.html", {"about": about}, status=404))
+    return _private(_your_call_page(request, booking))
+
+
+def _your_call_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     context = {
         "booked": call_time_in_words(booking.starts_at, booking.ends_at),
         "reference": booking.consultation_request.reference_display,
@@ -260,7 +309,9 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
         if request.POST["action"] == "cancel":
             return render(request, "consultations/your_call_cancel.html", context)
         cancel_booked_call(booking=booking)
-        return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
+        response = HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
+        response.delete_cookie(PRIVATE_LINK_COOKIE, path=reverse("consultations:your_call"))
+        return response
     error, refusal = "", None
     if request.method == "POST":
         starts_at = parse_slot_value(request.POST.get("call_at", ""))

@@ -3,6 +3,7 @@ the private link."""
 
 import logging
 import re
+from datetime import timedelta
 from unittest import mock
 
 import icalendar
@@ -22,6 +23,7 @@ from tests.factories import stored_request, valid_answers
 pytestmark = pytest.mark.django_db
 
 MONDAY_9AM = eastern(2026, 12, 7, 9)
+YOUR_CALL_URL = "/request-a-call-back/your-call/"
 TUESDAY_10AM = eastern(2026, 12, 8, 10)
 
 
@@ -176,9 +178,9 @@ def test_the_calendar_file_comes_from_the_cookie_and_says_nothing_of_the_clinic(
 def test_the_private_link_moves_the_call_and_the_thanks_page_follows(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
     link = change_link(client.get(THANKS_URL))
-    page = client.get(link)
+    page = client.get(link, follow=True)
     assert page.status_code == 200 and "Tuesday, December 8, 10:00–10:30 am Eastern" in text(page)
-    moved = client.post(link, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
+    moved = client.post(YOUR_CALL_URL, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
     assert moved.status_code == 303
     assert "Done: your call is moved" in text(client.get(moved["Location"]))
     assert ConsultationRequest.objects.get().booking.starts_at == eastern(2026, 12, 9, 11)
@@ -187,9 +189,9 @@ def test_the_private_link_moves_the_call_and_the_thanks_page_follows(client, mon
 
 def test_the_private_link_refuses_a_full_time_clearly(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
-    link = change_link(client.get(THANKS_URL))
+    client.get(change_link(client.get(THANKS_URL)))
     stored_request(call_at=eastern(2026, 12, 9, 11), change_link_hash="y" * 64, phone="+12075550112")
-    refused = client.post(link, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
+    refused = client.post(YOUR_CALL_URL, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
     assert refused.status_code == 200 and "someone else has just taken that time" in text(refused)
     assert ConsultationRequest.objects.filter(booking__starts_at=TUESDAY_10AM).exists()
 
@@ -197,15 +199,16 @@ def test_the_private_link_refuses_a_full_time_clearly(client, monday_morning):
 def test_cancelling_through_the_link_asks_first_then_closes_the_request(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
     link = change_link(client.get(THANKS_URL))
-    asked = client.post(link, {"action": "cancel"})
+    client.get(link)
+    asked = client.post(YOUR_CALL_URL, {"action": "cancel"})
     assert asked.status_code == 200 and "Cancel your call?" in text(asked)
     assert Booking.objects.exists()
-    done = client.post(link, {"action": "confirm_cancel"})
+    done = client.post(YOUR_CALL_URL, {"action": "confirm_cancel"})
     assert done.status_code == 303
     assert "Your call is cancelled" in text(client.get(done["Location"]))
     stored = ConsultationRequest.objects.get()
     assert stored.status == Status.CLOSED and not Booking.objects.exists()
-    assert client.get(link).status_code == 404
+    assert client.get(link, follow=True).status_code == 404
 
 
 def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_log(client, monday_morning, caplog):
@@ -218,22 +221,52 @@ def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_lo
             "/request-a-call-back/your-call/%00%ff/",
             "/request-a-call-back/your-call/" + "a" * 300 + "/",
         ):
-            response = client.get(url)
+            response = client.get(url, follow=True)
             assert response.status_code == 404
             assert "This link no longer works" in text(response) and TEST_PHONE in text(response)
     with time_machine.travel(eastern(2026, 12, 8, 10, 31), tick=False):
-        assert client.get(link).status_code == 404
+        assert client.get(link, follow=True).status_code == 404
+        # The link only redirects; a POST to it is refused, and Django logs that with the path.
+        assert client.post(tampered).status_code == 405
     token = tampered.rstrip("/").rsplit("/", 1)[1]
     console = next(
         handler
         for handler in logging.getLogger().handlers
         if any(isinstance(each, HidePrivateLinks) for each in handler.filters)
     )
-    not_found = [record for record in caplog.records if record.name == "django.request"]
-    assert not_found  # Django did log the refused requests...
-    logged = "\n".join(console.format(record) for record in not_found if console.filter(record))
+    refused = [record for record in caplog.records if record.name == "django.request"]
+    assert len(refused) >= 2  # Django did log the refused requests...
+    logged = "\n".join(console.format(record) for record in refused if console.filter(record))
     assert "your-call/" in logged and token not in logged  # ...without the token
     assert not re.search(r"your-call/[A-Za-z0-9_-]{20,}", logged)
+
+
+def test_the_private_link_trades_its_token_for_a_short_lived_cookie_and_a_token_free_page(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    link = change_link(client.get(THANKS_URL))
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    opened = client.get(link)
+    # No page at the tokened address (so no asset or beacon ever carries it as Referer), only a redirect.
+    assert opened.status_code == 303 and opened["Location"] == YOUR_CALL_URL and not opened.content
+    assert opened["Referrer-Policy"] == "strict-origin" and "no-store" in opened["Cache-Control"]
+    cookie = opened.cookies[views.PRIVATE_LINK_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == YOUR_CALL_URL
+    assert 0 < int(cookie["max-age"]) <= 60 * 60
+    page = client.get(YOUR_CALL_URL)
+    assert page.status_code == 200 and "Tuesday, December 8" in text(page)
+    assert page["Referrer-Policy"] == "strict-origin"
+    assert token not in page.content.decode()
+    # No visit counted on the private pages: the count would send their address.
+    assert not soup(page).find("script", src=re.compile("count"))
+    assert not soup(client.post(YOUR_CALL_URL, {"action": "cancel"})).find("script", src=re.compile("count"))
+    # The cookie is short-lived: after it, the page asks for the link again (and the link still works).
+    with time_machine.travel(MONDAY_9AM + timedelta(seconds=views.PRIVATE_LINK_COOKIE_MAX_AGE + 1), tick=False):
+        closed = client.get(YOUR_CALL_URL)
+        assert closed.status_code == 404 and "Please open your private link again" in text(closed)
+        assert client.get(link, follow=True).status_code == 200
+    # Another browser, without the cookie, sees nothing of the call.
+    other = Client().get(YOUR_CALL_URL)
+    assert other.status_code == 404 and "Tuesday" not in text(other)
 
 
 def test_the_blank_form_stops_offering_a_time_once_it_is_taken(client, monday_morning):
