@@ -12,13 +12,14 @@ from insights.figures import intake_figures
 from insights.forms import PeriodForm
 from insights.models import DailyCount
 from insights.page import charts_for
+from portland_site.admin_mixins import RefusedWritesMixin
 
 MARKETING = "insights.view_marketing_figures"
 INTAKE = "consultations.view_consultationrequest"
 
 
 @admin.register(DailyCount)
-class FiguresAdmin(admin.ModelAdmin):
+class FiguresAdmin(RefusedWritesMixin, admin.ModelAdmin):
     """Not a list of rows: the changelist is the page of charts. Nothing here can be added, changed or deleted."""
 
     def has_view_permission(self, request, obj=None):
@@ -26,15 +27,6 @@ class FiguresAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [

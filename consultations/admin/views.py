@@ -1,0 +1,161 @@
+"""The queue's own pages beside Django's list and form: the export, the day's calls and moving a booked call."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from consultations import booking, services
+from consultations.admin.display import promised_today
+from consultations.models import OPEN_STATUSES, ConsultationRequest
+from portland_site.clinic import call_time_in_words, day_in_words
+from portland_site.clinic_time import clinic_days, in_clinic_time
+
+
+class TriageViewsMixin:
+    """For the queue's ModelAdmin: its extra URLs and their views."""
+
+    def get_urls(self):
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="consultations_consultationrequest_export",
+            ),
+            path(
+                "search/",
+                self.admin_site.admin_view(self.search_view),
+                name="consultations_consultationrequest_search",
+            ),
+            path(
+                "today/",
+                self.admin_site.admin_view(self.today_view),
+                name="consultations_consultationrequest_today",
+            ),
+            path(
+                "<int:object_id>/move-call/",
+                self.admin_site.admin_view(self.move_call_view),
+                name="consultations_consultationrequest_move_call",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        """The queue as the list shows it (filters and search in the query string), as CSV."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        queryset = self.get_changelist_instance(request).get_queryset(request)
+        csv_text = services.export_requests(consultation_requests=queryset, by=request.user)
+        response = HttpResponse(csv_text, content_type="text/csv; charset=utf-8")
+        filename = f"call-back-requests-{in_clinic_time():%Y-%m-%d-%H%M}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+    # Booked calls: moving one, and the day's calls
+
+    def move_call_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Move a request's booked call to another open time, with the capacity rules the form keeps."""
+        consultation_request = get_object_or_404(ConsultationRequest.objects.select_related("booking"), pk=object_id)
+        if not self.has_change_permission(request, consultation_request):
+            raise PermissionDenied
+        change_url = reverse("admin:consultations_consultationrequest_change", args=[consultation_request.pk])
+        booked = getattr(consultation_request, "booking", None)
+        if booked is None:
+            self.message_user(request, f"{consultation_request} has no booked call to move.", messages.WARNING)
+            return redirect(change_url)
+        form = MoveCallForm(request.POST or None, days=booking.open_call_times(excluding=booked))
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = services.move_booked_call(
+                    booking=booked, starts_at=form.cleaned_data["starts_at"], by=request.user
+                )
+            except booking.TimeTaken:
+                form.add_error("starts_at", "Every place at that time has been taken. Choose another time.")
+            except booking.TimeNotOffered:
+                form.add_error(
+                    "starts_at",
+                    "That time is not offered any more (it is past, too soon, closed or outside the call "
+                    "windows). Choose another time.",
+                )
+            else:
+                when = call_time_in_words(moved.starts_at, moved.ends_at)
+                self.message_user(request, f"The call for {consultation_request} is now {when}.", messages.SUCCESS)
+                return redirect(change_url)
+            form.offer(booking.open_call_times(excluding=booked))  # the list as it is now, without the refused time
+        return TemplateResponse(
+            request,
+            "admin/consultations/consultationrequest/move_call.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Move the call for {consultation_request}",
+                "opts": self.opts,
+                "original": consultation_request,
+                "change_url": change_url,
+                "booked_for": booking.promise_in_words(consultation_request),
+                "form": form,
+            },
+        )
+
+    def today_view(self, request: HttpRequest) -> HttpResponse:
+        """The calls promised for today, in time order: booked calls, and "as soon as possible" requests due today
+        and still open. References, times, statuses and assignees only, as the queue shows."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        now = in_clinic_time()
+        day_starts, day_ends = clinic_days(now.date(), now.date())
+        calls = (
+            ConsultationRequest.objects.with_triage_figures()
+            .filter(
+                Q(booking__starts_at__gte=day_starts, booking__starts_at__lt=day_ends)
+                | Q(booking__isnull=True, status__in=OPEN_STATUSES, due_by__gte=day_starts, due_by__lt=day_ends)
+            )
+            .select_related("booking", "assigned_to")
+            .order_by("promised_at", "created_at")
+        )
+        rows = [
+            {
+                "request": call,
+                "url": reverse("admin:consultations_consultationrequest_change", args=[call.pk]),
+                "when": promised_today(call),
+            }
+            for call in calls
+        ]
+        return TemplateResponse(
+            request,
+            "admin/consultations/consultationrequest/today.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": f"Today’s calls: {day_in_words(now)}",
+                "opts": self.opts,
+                "rows": rows,
+                "queue_url": reverse("admin:consultations_consultationrequest_changelist"),
+            },
+        )
+
+
+class MoveCallForm(forms.Form):
+    starts_at = forms.CharField(label="New time", widget=forms.Select)
+
+    def __init__(self, *args, days: list[booking.CallDay], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offer(days)
+
+    def offer(self, days: list[booking.CallDay]) -> None:
+        """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
+        so that a time taken meanwhile gets its own message."""
+        self.fields["starts_at"].widget.choices = [("", "Choose a time")] + [
+            (day.label, [(slot.value, slot.label) for slot in day.slots]) for day in days
+        ]
+
+    def clean_starts_at(self):
+        starts_at = booking.parse_slot_value(self.cleaned_data["starts_at"])
+        if starts_at is None:
+            raise ValidationError("Choose a time from the list.")
+        return starts_at
