@@ -210,12 +210,13 @@ def thanks(request: HttpRequest) -> HttpResponse:
     """The reference and when to expect the call, for whoever just sent the form in this browser; opened any other
     way, a general thank-you with nothing personal. A booked call is read from the database, so a call moved
     since shows its new time."""
-    context = {}
+    # The header's "Request a call-back" would invite a second request for the call just asked for.
+    context = {"hide_callback_button": True}
     sent = _sent_from_this_browser(request)
     if sent is not None:
         booking = _booking_of(sent["reference"])
         due = None if booking else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
-        context = {
+        context |= {
             "reference": grouped_reference(sent["reference"]),
             "promise": promise_to_patient(booking=booking, due=due, now=timezone.now()),
             "booked": bool(booking),

@@ -44,7 +44,7 @@ def text(response) -> str:
 
 
 def change_link(thanks) -> str:
-    return soup(thanks).find(class_="reference__link").find("a")["href"]
+    return soup(thanks).find("a", attrs={"data-keep-link": True})["href"]
 
 
 @pytest.fixture
@@ -303,3 +303,21 @@ def test_each_visitor_gets_their_own_tokens_in_the_blank_form_page_it_renders_on
     csrf, form_token = second_tokens
     answers = choose(TUESDAY_10AM, csrfmiddlewaretoken=csrf, form_token=form_token)
     assert second.post(FORM_URL, answers).status_code == 303
+
+
+def test_the_thanks_page_offers_the_link_as_a_button_to_copy_or_share_and_no_second_request(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    page = soup(client.get(THANKS_URL))
+    button = page.find("a", attrs={"data-keep-link": True})
+    assert text_of(button) == "Move or cancel your call" and "btn" in button["class"]
+    assert button["href"].startswith("http://testserver/request-a-call-back/your-call/")
+    # Copy and share need the script (which shows them); without it the address is one click away.
+    assert page.find("button", attrs={"data-keep-link-copy": True}).has_attr("hidden")
+    assert page.find("button", attrs={"data-keep-link-share": True}).has_attr("hidden")
+    assert page.find("input", id="private-link")["value"] == button["href"]
+    assert page.find("script", src=re.compile(r"js/keep-link\.js$")).has_attr("defer")
+    # The raw address is no longer the page's way to the link.
+    assert not page.find("a", string=re.compile("your-call/"))
+    # The header's call-back button would invite a duplicate request.
+    assert not page.find("header").find("a", string="Request a call-back")
+    assert soup(client.get(FORM_URL)).find("header").find("a", string="Request a call-back")
