@@ -16,7 +16,9 @@ from functools import cached_property
 
 import icalendar
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
 from pages.clock import ClinicClock, clinic_clock
@@ -287,14 +289,27 @@ def new_change_link() -> tuple[str, str]:
     return token, _hash(token)
 
 
+def emailed_link_token(booking: Booking) -> str:
+    """The token of the private link in the person's emails about `booking`: the same in every email and every
+    retry of one, so that none stops another's link working. Keyed with the site's secret, so a copy of the
+    database alone can't make it; only its hash is stored (Booking.email_link_hash)."""
+    return salted_hmac("consultations.emailed-link", str(booking.pk), algorithm="sha256").hexdigest()
+
+
+def emailed_link_hash(booking: Booking) -> str:
+    return _hash(emailed_link_token(booking))
+
+
 def booking_for_link(token: str, *, now: datetime | None = None) -> Booking | None:
-    """The booking a private link stands for, while it can still be changed: the call has not ended and the
-    request is still open. None for a link that is tampered with, cancelled or expired."""
+    """The booking a private link stands for (the thanks page's or the emails'), while it can still be changed:
+    the call has not ended and the request is still open. None for a link that is tampered with, cancelled or
+    expired."""
     if not token or len(token) > 128:
         return None
+    hashed = _hash(token)
     booking = (
         Booking.objects.select_related("consultation_request")
-        .filter(change_link_hash=_hash(token), consultation_request__status__in=OPEN_STATUSES)
+        .filter(Q(change_link_hash=hashed) | Q(email_link_hash=hashed), consultation_request__status__in=OPEN_STATUSES)
         .first()
     )
     if booking is None or booking.ends_at <= (now or timezone.now()):

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from consultations.booking import CallDay, CallSlot, call_time_of_day, parse_slot_value
 from consultations.models import CallTime, RequestFor, SpamReason
 from pages.clock import clinic_clock
+from pages.facts import current_facts
 from portland_site import phones
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
@@ -171,6 +172,10 @@ class ConsultationRequestForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+    email_me = forms.BooleanField(
+        label="If I choose a time, email me the time and my private link to move or cancel it",
+        required=False,
+    )
     request_for = forms.ChoiceField(
         label="Who is this request for?",
         choices=RequestFor.choices,
@@ -199,10 +204,17 @@ class ConsultationRequestForm(forms.Form):
         self.call_days = call_days
         if not call_days and not (self.is_bound and self.data.get("call_at")):
             # No time the clinic can offer: the form asks only for the times of day, as before booking.
-            del self.fields["when"], self.fields["call_at"]
+            del self.fields["when"], self.fields["call_at"], self.fields["email_me"]
         else:
             # Part of the answer "As soon as you can" (consultations/call_choice.html), not a question of its own.
             self.fields["call_times"].label = "Which times of day suit you?"
+            self.fields[
+                "email"
+            ].help_text = "We will only use it if we can't reach you by phone, or for the email below."
+            self.fields["email_me"].help_text = (
+                f'One email, and another only if we have to move your call. It comes from "'
+                f'{current_facts().clinic.email_sender_name}", and its subject says only "Your phone call".'
+            )
         if "when" in self.fields and self.chooses_a_time:
             # The call's time decides the time of day: times of day ticked as well are not checked against the list.
             self.fields["call_times"].required = False
@@ -301,6 +313,13 @@ class ConsultationRequestForm(forms.Form):
                 cleaned["call_times"] = [call_time_of_day(starts_at)]
         else:
             cleaned["call_at"] = None
+        if cleaned.get("email_me") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email_me",
+                forms.ValidationError(
+                    "Enter your email address to get the email, or untick this box", code="email_me_without_email"
+                ),
+            )
         return cleaned
 
     @property

@@ -257,10 +257,16 @@ class Booking(models.Model):
     ends_at = models.DateTimeField()
     booked_at = models.DateTimeField(editable=False)
     change_link_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Set when the person asked for email about the call: the hash of the private link those emails carry
+    # (booking.emailed_link_token), a second link to the same call. Empty: no emails.
+    email_link_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["starts_at"], name="booking_starts_at")]
+        indexes = [
+            models.Index(fields=["starts_at"], name="booking_starts_at"),
+            models.Index(fields=["email_link_hash"], name="booking_email_link_hash"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
         ]
@@ -381,6 +387,12 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New request"
     OVERDUE_DIGEST = "overdue_digest", "Overdue digest"
+    CALL_BOOKED = "call_booked", "To the person: their booked call"
+    CALL_MOVED = "call_moved", "To the person: their call moved"
+
+
+# Emails to the person who asked for a call, not to staff: they go to the request's address as it is when sent.
+PERSON_KINDS = (NotificationKind.CALL_BOOKED, NotificationKind.CALL_MOVED)
 
 
 class NotificationStatus(models.TextChoices):
@@ -391,9 +403,10 @@ class NotificationStatus(models.TextChoices):
 
 
 class StaffNotification(models.Model):
-    """One email to one member of staff, recorded before it is sent (the outbox).
+    """One email, recorded before it is sent (the outbox): to one member of staff, or to the person about their
+    booked call (PERSON_KINDS), when they asked for that.
 
-    Only references, times and admin links are ever put in these emails, never what the person typed.
+    Only references, times and links are ever put in these emails, never what the person typed.
     """
 
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
@@ -406,7 +419,8 @@ class StaffNotification(models.Model):
         related_name="staff_notifications",
         verbose_name="call-back request",
     )
-    recipient = models.EmailField()
+    # Empty for an email to the person: it is sent to the request's address, so erasing that leaves no copy here.
+    recipient = models.EmailField(blank=True)
     status = models.CharField(max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
     created_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -424,9 +438,13 @@ class StaffNotification(models.Model):
             models.CheckConstraint(condition=Q(status__in=NotificationStatus.values), name="notification_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind=NotificationKind.NEW_REQUEST, consultation_request__isnull=False)
-                | Q(kind=NotificationKind.OVERDUE_DIGEST, consultation_request__isnull=True),
-                name="notification_request_only_for_new_request",
+                condition=Q(kind=NotificationKind.OVERDUE_DIGEST, consultation_request__isnull=True)
+                | (~Q(kind=NotificationKind.OVERDUE_DIGEST) & Q(consultation_request__isnull=False)),
+                name="notification_request_unless_digest",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PERSON_KINDS, recipient="") | (~Q(kind__in=PERSON_KINDS) & ~Q(recipient="")),
+                name="notification_address_only_for_staff",
             ),
             models.CheckConstraint(
                 condition=Q(status=NotificationStatus.SENDING) | Q(claimed_until__isnull=True),

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import take_place
+from consultations.booking import emailed_link_hash, take_place
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
@@ -25,12 +25,13 @@ from consultations.models import (
     CallTime,
     ConsultationRequest,
     Note,
+    NotificationKind,
     RequestFor,
     SpamReason,
     Status,
     StatusChange,
 )
-from consultations.outbox import delete_task_runs_for, record_request_notifications
+from consultations.outbox import delete_task_runs_for, record_person_email, record_request_notifications
 from pages.clock import NoOpeningTime, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
@@ -78,6 +79,7 @@ def submit_request(
     spam_reason: SpamReason | str = "",
     call_at: datetime | None = None,
     change_link_hash: str = "",
+    email_me: bool = False,
     now: datetime | None = None,
 ) -> ConsultationRequest:
     """Store one call-back request, in one transaction, and return it.
@@ -93,7 +95,8 @@ def submit_request(
     With `call_at` the person chose a call time, booked in the same transaction with `change_link_hash` for their
     private link: when the time is no longer offered or its places are taken, booking.TimeNotOffered or
     booking.TimeTaken is raised and nothing is stored. Spam books no time (scripts must not fill the calendar).
-    Without it, the request is due by the time the clinic's clock promises.
+    Without it, the request is due by the time the clinic's clock promises. With `email_me` and an `email`, a
+    booked call is also emailed to the person, with a private link of its own (booking.emailed_link_token).
     """
     now = now or timezone.now()
     book = call_at is not None and not spam_reason
@@ -139,13 +142,19 @@ def submit_request(
                 return _with_change_link(consultation_request, change_link_hash)
             if book:
                 slot = take_place(call_at, now=now)
-                Booking.objects.create(
+                booking = Booking.objects.create(
                     consultation_request=consultation_request,
                     starts_at=slot.starts_at,
                     ends_at=slot.ends_at,
                     booked_at=now,
                     change_link_hash=change_link_hash,
                 )
+                if email_me and email:
+                    booking.email_link_hash = emailed_link_hash(booking)
+                    booking.save(update_fields=["email_link_hash"])
+                    record_person_email(
+                        consultation_request=consultation_request, kind=NotificationKind.CALL_BOOKED, now=now
+                    )
             if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
                 record_request_notifications(consultation_request=consultation_request, now=now)
         break
@@ -424,6 +433,11 @@ def move_booked_call(
     slot = take_place(starts_at, now=now, moving=booking)
     booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
     booking.save(update_fields=["starts_at", "ends_at"])
+    if by is not None and booking.email_link_hash:
+        # Moved by the clinic (a member of staff, or for a closure): the person who asked for email is told.
+        record_person_email(
+            consultation_request=booking.consultation_request, kind=NotificationKind.CALL_MOVED, now=now
+        )
     who = "" if by else " by the person, through their link"
     record_audit(
         actor=by,

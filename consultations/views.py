@@ -163,6 +163,7 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
             spam_reason=form.spam_reason,
             call_at=data["call_at"],
             change_link_hash=change_link_hash,
+            email_me=data.get("email_me", False),
         )
     except TimeNotOffered as refused:
         # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
@@ -220,6 +221,8 @@ def thanks(request: HttpRequest) -> HttpResponse:
             "reference": grouped_reference(sent["reference"]),
             "promise": promise_to_patient(booking=booking, due=due, now=timezone.now()),
             "booked": bool(booking),
+            "emailed": bool(booking and booking.email_link_hash),
+            "caller_phone": current_facts().clinic.calls_come_from,
             "change_link": request.build_absolute_uri(reverse("consultations:private_link", args=[sent["link"]]))
             if booking and sent.get("link")
             else "",
