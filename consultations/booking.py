@@ -20,11 +20,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
+from consultations.models import (
+    OPEN_STATUSES,
+    Booking,
+    BookingRules,
+    CallOutcome,
+    CallTime,
+    CallWindow,
+    ConsultationRequest,
+)
 from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
 from portland_site.clinic import (
     by_when,
+    call_start_time,
     call_time_in_words,
     day_in_words,
     format_time,
@@ -357,6 +366,9 @@ def booking_rules() -> BookingRules:
     return rules
 
 
+CALENDAR_REMINDER_BEFORE = timedelta(minutes=15)
+
+
 def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
     """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
     only a phone call, its reference and the number it comes from, since calendars are often shared."""
@@ -371,6 +383,12 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
     if phone:
         description += f" If you need to reach us, call {phone} and give the reference {reference}."
     event.add("description", description)
+    # A reminder shortly before, worded as neutrally as the title: lock screens show it.
+    reminder = icalendar.Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("description", "Phone call")
+    reminder.add("trigger", -CALENDAR_REMINDER_BEFORE)
+    event.add_component(reminder)
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{host}//call-back//EN")
     calendar.add("version", "2.0")
@@ -388,6 +406,30 @@ def promise_to_patient(*, booking: Booking | None = None, due: datetime | None =
     if due is None:
         return "as soon as we can"
     return f"as soon as we can, usually {by_when(in_clinic_time(due), in_clinic_time(now))}"
+
+
+def calls_so_far_in_words(consultation_request: ConsultationRequest) -> list[str]:
+    """What intake has done about the request, as the person is told it on their private page: one sentence per
+    call, with its time only (never a note), e.g. "We called at 10:03 am on Monday, December 7 and did not leave a
+    voicemail, as you asked.", then "We will try again." while the call has not reached them and the request is open."""
+    sentences = []
+    attempts = list(consultation_request.call_attempts.all())
+    for attempt in attempts:
+        at = in_clinic_time(attempt.attempted_at)
+        called = f"We called at {call_start_time(at)} on {day_in_words(at)}"
+        if attempt.outcome == CallOutcome.REACHED:
+            sentences.append(f"{called} and spoke with you.")
+        elif attempt.outcome == CallOutcome.LEFT_VOICEMAIL:
+            sentences.append(f"{called} and left a voicemail.")
+        elif attempt.outcome == CallOutcome.WRONG_NUMBER:
+            sentences.append(f"{called}, but the number did not reach you.")
+        elif attempt.outcome == CallOutcome.NO_ANSWER and not consultation_request.voicemail_ok:
+            sentences.append(f"{called} and did not leave a voicemail, as you asked.")
+        else:
+            sentences.append(f"{called}.")
+    if attempts and attempts[-1].outcome != CallOutcome.REACHED and consultation_request.status in OPEN_STATUSES:
+        sentences.append("We will try again.")
+    return sentences
 
 
 def promise_in_words(consultation_request: ConsultationRequest) -> str:

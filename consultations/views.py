@@ -19,6 +19,7 @@ from consultations.booking import (
     TimeNotOffered,
     booking_for_link,
     call_as_ics,
+    calls_so_far_in_words,
     nearest_open_times,
     new_change_link,
     open_call_times,
@@ -230,13 +231,7 @@ def thanks(request: HttpRequest) -> HttpResponse:
     return render(request, "consultations/thanks.html", context)
 
 
-@never_cache
-@require_GET
-def calendar_file(request: HttpRequest) -> HttpResponse:
-    """The booked call as an .ics file for the person's calendar, from the thanks cookie (never a reference in the
-    URL). Its title and description say nothing of what the clinic does."""
-    sent = _sent_from_this_browser(request)
-    booking = _booking_of(sent["reference"]) if sent else None
+def _calendar_file(request: HttpRequest, booking: Booking | None) -> HttpResponse:
     if booking is None:
         return render(request, "consultations/link_not_working.html", {"about": "calendar"}, status=404)
     response = HttpResponse(
@@ -245,6 +240,24 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="phone-call.ics"'
     return response
+
+
+@never_cache
+@require_GET
+def calendar_file(request: HttpRequest) -> HttpResponse:
+    """The booked call as an .ics file for the person's calendar, from the thanks cookie (never a reference in the
+    URL). Its title and description say nothing of what the clinic does."""
+    sent = _sent_from_this_browser(request)
+    return _calendar_file(request, _booking_of(sent["reference"]) if sent else None)
+
+
+@never_cache
+@require_GET
+def your_call_calendar_file(request: HttpRequest) -> HttpResponse:
+    """The same file from the private page, after any move (by the person, by staff or for a closure), from the
+    private page's cookie."""
+    token = _token_from_cookie(request)
+    return _private(_calendar_file(request, booking_for_link(token) if token else None))
 
 
 # A private link carries its token in the URL, which proxies log and browsers send on as the Referer of every
@@ -308,6 +321,8 @@ def _your_call_page(request: HttpRequest, booking: Booking) -> HttpResponse:
         "booked": call_time_in_words(booking.starts_at, booking.ends_at),
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
+        "calls_so_far": calls_so_far_in_words(booking.consultation_request),
+        "caller_phone": current_facts().clinic.calls_come_from,
     }
     if request.method == "POST" and request.POST.get("action") in ("cancel", "confirm_cancel"):
         if request.POST["action"] == "cancel":

@@ -13,12 +13,13 @@ from django.test import Client
 
 from consultations import views
 from consultations.booking import CallSlot
-from consultations.models import Booking, ConsultationRequest, Status
+from consultations.models import Booking, CallOutcome, ConsultationRequest, Status
+from consultations.services import move_booked_call, record_call_attempt
 from portland_site.log_filters import HidePrivateLinks
 from tests.clinic_facts import TEST_PHONE
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
-from tests.factories import stored_request, valid_answers
+from tests.factories import staff_member, stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -321,3 +322,42 @@ def test_the_thanks_page_offers_the_link_as_a_button_to_copy_or_share_and_no_sec
     # The header's call-back button would invite a duplicate request.
     assert not page.find("header").find("a", string="Request a call-back")
     assert soup(client.get(FORM_URL)).find("header").find("a", string="Request a call-back")
+
+
+def test_the_calendar_file_reminds_and_is_offered_again_from_the_private_page_after_a_move(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    first = icalendar.Calendar.from_ical(client.get(f"{THANKS_URL}phone-call.ics").content)
+    (alarm,) = first.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"]) == "Phone call"
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=15)
+    client.get(change_link(client.get(THANKS_URL)))
+    # Moved by staff: the private page shows the new time and offers the file again, with the new time.
+    move_booked_call(booking=Booking.objects.get(), starts_at=eastern(2026, 12, 9, 11), by=staff_member("intake"))
+    page = client.get(YOUR_CALL_URL)
+    assert "Wednesday, December 9, 11:00–11:30 am Eastern" in text(page)
+    file_url = soup(page).find("a", string="Add to calendar")["href"]
+    assert file_url == f"{YOUR_CALL_URL}phone-call.ics"
+    again = client.get(file_url)
+    assert again.status_code == 200 and again["Referrer-Policy"] == "strict-origin"
+    event = icalendar.Calendar.from_ical(again.content).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == eastern(2026, 12, 9, 11) and event.walk("VALARM")
+    assert str(event["SUMMARY"]) == str(first.walk("VEVENT")[0]["SUMMARY"])
+    assert Client().get(file_url).status_code == 404  # no cookie, no file
+
+
+def test_the_private_page_says_what_intake_has_done_with_times_only(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM, voicemail_ok="no"))
+    link = change_link(client.get(THANKS_URL))
+    assert "What we have done so far" not in text(client.get(link, follow=True))
+    stored = ConsultationRequest.objects.get()
+    intake = staff_member("intake")
+    with time_machine.travel(eastern(2026, 12, 7, 10, 3), tick=False):
+        record_call_attempt(
+            consultation_request=stored, by=intake, outcome=CallOutcome.NO_ANSWER, note="Sounded like a work phone"
+        )
+        page = text(client.get(link, follow=True))
+    assert (
+        "What we have done so far We called at 10:03 am on Monday, December 7 and did not leave a voicemail, as you "
+        "asked. We will try again." in page
+    )
+    assert "work phone" not in page and "intake" not in page
