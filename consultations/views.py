@@ -322,6 +322,7 @@ def _your_call_page(request: HttpRequest, booking: Booking) -> HttpResponse:
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
         "calls_so_far": calls_so_far_in_words(booking.consultation_request),
+        "hide_callback_button": True,  # as on the thanks page: this call is already asked for
         "caller_phone": current_facts().clinic.calls_come_from,
     }
     if request.method == "POST" and request.POST.get("action") in ("cancel", "confirm_cancel"):

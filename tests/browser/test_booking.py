@@ -47,10 +47,14 @@ def test_choosing_a_time_by_keyboard_on_a_phone_then_moving_and_cancelling_it(li
     opened_at = time.monotonic()
     assert axe_violations(page) == ""
     assert no_sideways_scroll(page)
-    # The keyboard reaches the list of times; choosing one selects "At a time I choose".
+    # "At a time I choose", chosen with the keyboard, shows the list of times, which the keyboard then reaches.
+    assert page.locator("#id_call_at").is_hidden()
+    tab_to(page, "#id_when_0")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_when_1").is_checked() and page.locator("#id_call_times_0").is_hidden()
     tab_to(page, "#id_call_at")
     page.locator("#id_call_at").select_option(call_windows.value)
-    assert page.locator("#id_when_1").is_checked()
+    assert call_windows.label in page.locator("[data-call-choice-words]").inner_text()
     save_screenshot(page, "booking-form-phone")
     fill_in_the_rest(page)
     send(page, opened_at)
@@ -61,7 +65,7 @@ def test_choosing_a_time_by_keyboard_on_a_phone_then_moving_and_cancelling_it(li
     save_screenshot(page, "booking-thanks-phone")
 
     with page.expect_navigation():
-        page.locator(".reference__link a").click()
+        page.get_by_role("link", name="Move or cancel your call").click()
     assert axe_violations(page) == ""
     assert no_sideways_scroll(page)
     later = open_call_times()[2].slots[0]
