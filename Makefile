@@ -48,6 +48,7 @@ css: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING

@@ -11,9 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
+from clinic.facts import current_facts
 from consultations.booking import emailed_link_token, promise_in_words, promise_to_patient
 from consultations.models import PERSON_KINDS, Booking, ConsultationRequest, NotificationKind, StaffNotification
-from pages.facts import current_facts
 from portland_site.clinic_time import in_clinic_time
 
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef
 
+from clinic.clock import ClinicClock, clinic_clock
 from consultations.models import ConsultationRequest, Status, StatusChange
-from pages.clock import ClinicClock, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
 

@@ -15,10 +15,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import CallDay, CallSlot, call_time_of_day, parse_slot_value
+from clinic.capacity import CallDay, CallSlot, parse_slot_value
+from clinic.clock import clinic_clock
+from clinic.facts import current_facts
+from consultations.booking import call_time_of_day
 from consultations.models import CallTime, RequestFor, SpamReason
-from pages.clock import clinic_clock
-from pages.facts import current_facts
 from portland_site import phones
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)

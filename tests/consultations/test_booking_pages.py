@@ -11,8 +11,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from clinic.capacity import CallSlot
 from consultations import views
-from consultations.booking import CallSlot
 from consultations.models import Booking, CallOutcome, ConsultationRequest, Status
 from consultations.services import move_booked_call, record_call_attempt
 from portland_site.log_filters import HidePrivateLinks

@@ -2,11 +2,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from consultations.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
+from clinic.checks import check_clinic_facts
+from clinic.facts import build_facts
+from clinic.models import PhotoVariant, TeamMember
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
-from pages.checks import check_clinic_facts
-from pages.facts import build_facts
-from pages.models import PhotoVariant, TeamMember
+from insights.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from tests.clinic_facts import clear_facts
 
@@ -91,9 +91,9 @@ def test_demo_facts_fill_every_fact_with_values_a_release_refuses(settings, caps
     assert all([costs.first_call, costs.assessment, costs.self_pay, costs.note, costs.insurance_plans])
     assert [person.name for person in clinic.team] == ["Dr. Demo Example", "Alex Example"]
     assert clinic.team[0].photo is not None and clinic.team[0].photo.alt
-    assert set(facts.reviews) == set(REVIEWABLE_PAGES_BY_NAME)
+    assert set(facts.more["reviews"]) == set(REVIEWABLE_PAGES_BY_NAME)
     errors = {problem.id for problem in check_clinic_facts()}
-    assert {"pages.E003", "pages.E005"} <= errors
+    assert {"clinic.E003", "clinic.E005"} <= errors
     # Loading again changes nothing.
     counts = TeamMember.objects.count(), PhotoVariant.objects.count()
     call_command("load_demo_data")

@@ -10,11 +10,11 @@ import time_machine
 from django.core import mail
 from django.test import Client, TestCase
 
+from clinic.facts import facts_changed
+from clinic.models import ContactDetails
 from consultations.models import Booking, ConsultationRequest, NotificationKind, NotificationStatus, StaffNotification
 from consultations.outbox import deliver_notification
 from consultations.services import erase_personal_data, move_booked_call
-from pages.facts import facts_changed
-from pages.models import ContactDetails
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
 from tests.consultations.test_booking_pages import MONDAY_9AM, TUESDAY_10AM, choose, text

@@ -1,4 +1,7 @@
-"""Load the demo data that `make run` shows a newcomer. Safe to run again: it changes nothing the second time."""
+"""Load the demo data that `make run` shows a newcomer. Safe to run again: it changes nothing the second time.
+
+It lives in `insights`, the top layer, because it fills every app: the clinic's facts, the articles' reviews and
+the call-back queue."""
 
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -9,18 +12,19 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from consultations.booking import booking_rules
+from clinic.capacity import booking_rules
+from clinic.demo import load_demo_facts
+from clinic.models import CallWindow
 from consultations.models import (
     CallOutcome,
     CallTime,
-    CallWindow,
     ConsultationRequest,
     RequestFor,
     SpamReason,
     Status,
 )
 from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
-from pages.demo import load_demo_facts
+from pages.demo import load_demo_reviews
 
 # One demo login per staff role (the groups come from a migration); both printed by `make run`.
 DEMO_INTAKE = "demo-intake"
@@ -194,6 +198,7 @@ class Command(BaseCommand):
         # First: the call-back clock needs the demo opening hours.
         loaded = load_demo_facts()
         self.stdout.write(f"Demo clinic facts (made up, and shown as such): {'created' if loaded else 'already there'}")
+        self.stdout.write(f"Demo article reviews: {'created' if load_demo_reviews() else 'already there'}")
         self.stdout.write(f"Demo call capacity: {'created' if self._load_capacity() else 'already there'}")
         users = {}
         for username, role in DEMO_LOGINS.items():
