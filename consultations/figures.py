@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
+from django.db.models.functions import Greatest
 
 from clinic.clock import ClinicClock, clinic_clock
-from consultations.models import ConsultationRequest, Status, StatusChange
+from consultations.models import LATE_ENTRY_GRACE, ConsultationRequest, Status, StatusChange
 from portland_site.clinic_time import in_clinic_time
 
 
@@ -17,7 +18,9 @@ class RequestTiming:
     received_at: datetime  # in the clinic's time zone
     contacted: bool  # staff moved it on from new (other than to spam)
     scheduled: bool  # it reached "consultation scheduled" at some point
-    hours_to_first_call: float | None  # opening hours from receipt to the first call attempt; None: not called yet
+    # Opening hours from receipt to the first call attempt (a late entry counts from an hour before it was
+    # recorded); None: not called yet.
+    hours_to_first_call: float | None
     called_within_promise: bool  # first call within CONSULTATION_CALLBACK_BUSINESS_HOURS of opening time
     went_overdue: bool  # still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, as the queue counts it
 
@@ -35,6 +38,10 @@ def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -
     return total.total_seconds() / 3600
 
 
+# When a call counts as made: the time given for it, but never more than LATE_ENTRY_GRACE before it was recorded.
+_counted_time = Greatest("call_attempts__attempted_at", F("call_attempts__recorded_at") - LATE_ENTRY_GRACE)
+
+
 def request_timings(*, received_from: datetime, received_before: datetime, now: datetime | None = None):
     """One RequestTiming per request received in [received_from, received_before), spam left out, oldest first."""
     now = in_clinic_time(now)
@@ -47,7 +54,7 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
     rows = (
         ConsultationRequest.objects.exclude(status=Status.SPAM)
         .filter(created_at__gte=received_from, created_at__lt=received_before)
-        .annotate(first_call=Min("call_attempts__attempted_at"), was_scheduled=Exists(was_scheduled))
+        .annotate(first_call=Min(_counted_time), was_scheduled=Exists(was_scheduled))
         .order_by("created_at")
         .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status")
     )

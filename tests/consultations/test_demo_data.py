@@ -7,7 +7,7 @@ from clinic.facts import build_facts
 from clinic.models import PhotoVariant, TeamMember
 from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
 from insights.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from tests.clinic_facts import clear_facts
 
 

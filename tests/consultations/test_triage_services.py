@@ -181,7 +181,7 @@ def aged_requests(settings, intake):
 
 def test_purge_dry_run_counts_and_deletes_nothing(aged_requests):
     counts = purge_expired_requests(dry_run=True)
-    assert counts == {"closed or not a fit": 2, "spam": 1, "older than the limit": 0}
+    assert counts == {"closed or not a fit": 2, "spam": 1, "older than the limit": 0, "unconfirmed spam": 0}
     assert ConsultationRequest.objects.count() == 7
     assert not AuditEntry.objects.filter(action=AuditAction.PURGED).exists()
 
