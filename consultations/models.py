@@ -392,6 +392,7 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New request"
     OVERDUE_DIGEST = "overdue_digest", "Overdue digest"
+    ERROR_REPORT = "error_report", "Error report"  # to ADMINS: a page failed (consultations/error_reports.py)
     CALL_BOOKED = "call_booked", "To the person: their booked call"
     CALL_MOVED = "call_moved", "To the person: their call moved"
 
@@ -434,6 +435,10 @@ class StaffNotification(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # How long the last attempt took, connecting to QUIT: the dashboard warns when sends become slow.
+    send_seconds = models.FloatField(null=True, blank=True)
+    # An error report's text (portland_site.error_reports.report_text: no message, no variable, scrubbed).
+    details = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -443,9 +448,15 @@ class StaffNotification(models.Model):
             models.CheckConstraint(condition=Q(status__in=NotificationStatus.values), name="notification_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind=NotificationKind.OVERDUE_DIGEST, consultation_request__isnull=True)
-                | (~Q(kind=NotificationKind.OVERDUE_DIGEST) & Q(consultation_request__isnull=False)),
-                name="notification_request_unless_digest",
+                condition=Q(
+                    kind__in=[NotificationKind.OVERDUE_DIGEST, NotificationKind.ERROR_REPORT],
+                    consultation_request__isnull=True,
+                )
+                | (
+                    ~Q(kind__in=[NotificationKind.OVERDUE_DIGEST, NotificationKind.ERROR_REPORT])
+                    & Q(consultation_request__isnull=False)
+                ),
+                name="notification_request_unless_digest_or_error_report",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=PERSON_KINDS, recipient="") | (~Q(kind__in=PERSON_KINDS) & ~Q(recipient="")),
