@@ -11,9 +11,16 @@ it off the network. The full reports go to artifacts/lighthouse/.
 import argparse
 import json
 import os
+import re
 import subprocess
+import time
+import urllib.parse
+from functools import partial
 
-from stack import FORM_PATH, ROOT, describe_machine, fetch, production_site, version
+from stack import FORM_PATH, ROOT, describe_machine, fetch, production_site, set_call_capacity, version
+from submit import MIN_FILL_SECONDS, open_form, request  # bench/submit.py, beside this script
+
+THANKS_PATH = f"{FORM_PATH}thanks/"
 
 PAGES = (
     ("/", "home"),
@@ -40,10 +47,11 @@ LIGHTHOUSE = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
 REPORTS = ROOT / "artifacts" / "lighthouse"
 
 
-def lighthouse(url: str, name: str) -> dict:
+def lighthouse(url: str, name: str, cookie: str = "") -> dict:
     command = [
         LIGHTHOUSE,
         url,
+        *([f"--extra-headers={json.dumps({'Cookie': cookie})}"] if cookie else []),
         "--quiet",
         "--output=json",
         "--output=html",
@@ -58,6 +66,33 @@ def lighthouse(url: str, name: str) -> dict:
             return json.loads((REPORTS / f"{name}.report.json").read_text())
         print(f"Lighthouse failed on {url} (attempt {attempt + 1} of 3)")
     raise SystemExit(f"Lighthouse failed three times on {url}")
+
+
+def thanks_cookie(port: int) -> str:
+    """The thanks page's cookie for a request just sent with a chosen time, so that Lighthouse sees the thanks
+    page a person sees (the reference, the time, the private link's buttons), not the general one."""
+    form = open_form(port)
+    time.sleep(MIN_FILL_SECONDS)
+    _, _, html = request(port, "GET", FORM_PATH, headers={"Cookie": f"csrftoken={form.cookie}"})
+    call_at = re.search(r'<option value="(\d{8}T\d{4}Z)"', html).group(1)
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": form.csrf,
+            "form_token": form.form_token,
+            "name": "Bench Person",
+            "phone": "(207) 555-0100",
+            "when": "chosen",
+            "call_at": call_at,
+            "voicemail_ok": "yes",
+            "request_for": "myself",
+        }
+    )
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={form.cookie}"}
+    status, response_headers, _ = request(port, "POST", FORM_PATH, body, headers)
+    sent = [value for name, value in response_headers if name.lower() == "set-cookie" and "ptc_request_sent" in value]
+    if status != 303 or not sent:
+        raise SystemExit(f"The form did not send the bench's request (HTTP {status})")
+    return sent[0].split(";", 1)[0]
 
 
 def shortfalls(report: dict) -> list[str]:
@@ -87,15 +122,19 @@ def main() -> None:
     chromium = version(os.environ.get("CHROME_PATH", "/usr/bin/chromium"), "--version")
     print(f"Lighthouse {version(str(LIGHTHOUSE), '--version')}, {chromium}; mobile emulation, simulated throttling")
     rows, notes, details, benchmarks = [], [], [], []
-    with production_site() as site:
-        for path, what in PAGES:
+    # Call windows every day, so that the form lists its call times and the thanks page has a booked call.
+    every_day = partial(set_call_capacity, places=50, spans=(("00:00", "23:30"),), weekdays=range(7))
+    with production_site(prepare=every_day) as site:
+        # The thanks page last: its cookie lasts ten minutes.
+        for path, what in (*PAGES, (THANKS_PATH, "thanks")):
             if fetch(site.base + path)[0] != 200:
                 notes.append(f"{path} ({what}) answers 404 on this branch: not measured.")
                 continue
             name = what.replace(" ", "-")
+            cookie = thanks_cookie(site.port) if path == THANKS_PATH else ""
             # Lighthouse's own advice for variance: several runs, the median one reported.
             reports = sorted(
-                (lighthouse(site.base + path, f"{name}-{run + 1}") for run in range(args.runs)),
+                (lighthouse(site.base + path, f"{name}-{run + 1}", cookie) for run in range(args.runs)),
                 key=lambda report: report["audits"]["total-blocking-time"]["numericValue"],
             )
             report = reports[len(reports) // 2]

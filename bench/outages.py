@@ -109,7 +109,6 @@ class People:
                 "call_times": "mornings",
                 "voicemail_ok": "yes",
                 "request_for": "myself",
-                "agree_to_privacy_notice": "on",
                 "website": "",
             }
         ).encode()

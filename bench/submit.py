@@ -92,7 +92,6 @@ def submit(
             "email": "",
             "request_for": "myself",
             "message": "A benchmark request.",
-            "agree_to_privacy_notice": "on",
             **(extra or {}),
         }
     )

@@ -86,7 +86,7 @@ def load(count: int) -> None:
                 call_evenings=times[2],
                 voicemail_ok=chance.random() < 0.6,
                 request_for="myself",
-                privacy_notice_agreed_at=created,
+                privacy_notice_shown_at=created,
                 status=status,
                 spam_reason="honeypot" if status == Status.SPAM else "",
                 assigned_to=chance.choice(staff) if status != Status.SPAM and chance.random() < 0.7 else None,

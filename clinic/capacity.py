@@ -17,7 +17,13 @@ from clinic.clock import ClinicClock, clinic_clock
 from clinic.facts import facts_version
 from clinic.models import BookingRules, CallWindow
 from portland_site import typed_dates
-from portland_site.clinic import day_in_words, format_time_range
+from portland_site.clinic import (
+    call_time_in_words,
+    day_in_words,
+    format_time_range,
+    short_day_in_words,
+    zone_in_words,
+)
 from portland_site.clinic_time import clinic_zone, in_clinic_time
 from portland_site.process_cache import ProcessCache
 
@@ -78,6 +84,18 @@ class CallSlot:
         """The time of day in words, e.g. "10:00–10:30 am Eastern"."""
         return format_time_range(self.starts_at, self.ends_at)
 
+    @property
+    def option_label(self) -> str:
+        """How a select names it: the short day, then the time, "Tue Dec 8, 10:00–10:30 am", so that a phone's
+        closed select still shows both (the page says the zone once, and repeats the choice in full)."""
+        hours = format_time_range(self.starts_at, self.ends_at, with_zone=False)
+        return f"{short_day_in_words(self.starts_at)}, {hours}"
+
+    @property
+    def in_words(self) -> str:
+        """ "Tuesday, December 8, 10:00–10:30 am Eastern"."""
+        return call_time_in_words(self.starts_at, self.ends_at)
+
 
 @dataclass(frozen=True)
 class CallDay:
@@ -87,6 +105,11 @@ class CallDay:
     @property
     def label(self) -> str:
         return day_in_words(self.slots[0].starts_at)
+
+    @property
+    def zone(self) -> str:
+        """ "Eastern": the select's options leave it out."""
+        return zone_in_words(self.slots[0].starts_at)
 
 
 def parse_slot_value(value: str) -> datetime | None:

@@ -118,6 +118,8 @@ class Clinic:
     address: str = ""
     directions: str = ""
     telehealth: str = ""
+    calls_come_from: str = ""  # the number intake calls from, as pages show it
+    email_sender_name: str = models.DISCREET_SENDER_NAME
     hours: tuple[DayHours, ...] = ()
     hours_text: str = ""
     closures: tuple[ClosureFact, ...] = ()  # from a while ago on; pages show `upcoming_closures`
@@ -219,6 +221,7 @@ def build_facts() -> Facts:
     )
     costs = models.Costs.objects.first()
     phone_e164 = (phones.possible_e164(contact.phone) or "") if contact else ""
+    calls_from_e164 = (phones.possible_e164(contact.calls_come_from) or "") if contact else ""
     referral_e164 = (phones.possible_e164(contact.referral_phone) or "") if contact and contact.referral_phone else ""
     clinic = Clinic(
         name=settings.CLINIC_NAME,
@@ -227,6 +230,8 @@ def build_facts() -> Facts:
         address=contact.address if contact else "",
         directions=contact.directions if contact else "",
         telehealth=contact.telehealth if contact else "",
+        calls_come_from=phones.for_display(calls_from_e164) if calls_from_e164 else "",
+        email_sender_name=(contact.email_sender_name if contact else "") or models.DISCREET_SENDER_NAME,
         hours=tuple(
             DayHours(
                 day_name=DAY_NAMES[day],

@@ -35,6 +35,10 @@ def _validate_phone(value: str) -> None:
         raise ValidationError("Enter a phone number, for example (207) 555-0100.")
 
 
+# Who an email about a booked call is from when the clinic has not chosen: it says nothing of what the clinic does.
+DISCREET_SENDER_NAME = "Call booking"
+
+
 class ContactDetails(models.Model):
     """How to reach the clinic and where it is. One row."""
 
@@ -66,6 +70,19 @@ class ContactDetails(models.Model):
     )
     referral_fax = models.CharField("secure fax for referrals", max_length=32, blank=True)
     referral_email = models.EmailField("secure email for referrals", blank=True)
+    calls_come_from = models.CharField(
+        "we call people from",
+        max_length=32,
+        blank=True,
+        validators=[_validate_phone],
+        help_text="The number people see when intake calls them. Empty: the site does not say.",
+    )
+    email_sender_name = models.CharField(
+        "sender name of emails to patients",
+        max_length=60,
+        blank=True,
+        help_text=f'Who emails about a booked call are from: keep it discreet. Empty: "{DISCREET_SENDER_NAME}".',
+    )
 
     class Meta:
         db_table = "pages_contactdetails"

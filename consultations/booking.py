@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -31,8 +32,8 @@ from clinic.capacity import (
 )
 from clinic.clock import clinic_clock
 from clinic.models import CallWindow
-from consultations.models import OPEN_STATUSES, Booking, BookingPause, CallTime, ConsultationRequest
-from portland_site.clinic import call_time_in_words, day_in_words, format_time, zone_in_words
+from consultations.models import OPEN_STATUSES, Booking, BookingPause, CallOutcome, CallTime, ConsultationRequest
+from portland_site.clinic import by_when, call_start_time, call_time_in_words, day_in_words, format_time, zone_in_words
 from portland_site.clinic_time import clinic_days, in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -232,14 +233,27 @@ def new_change_link() -> tuple[str, str]:
     return token, _hash(token)
 
 
+def emailed_link_token(booking: Booking) -> str:
+    """The token of the private link in the person's emails about `booking`: the same in every email and every
+    retry of one, so that none stops another's link working. Keyed with the site's secret, so a copy of the
+    database alone can't make it; only its hash is stored (Booking.email_link_hash)."""
+    return salted_hmac("consultations.emailed-link", str(booking.pk), algorithm="sha256").hexdigest()
+
+
+def emailed_link_hash(booking: Booking) -> str:
+    return _hash(emailed_link_token(booking))
+
+
 def booking_for_link(token: str, *, now: datetime | None = None) -> Booking | None:
-    """The booking a private link stands for, while it can still be changed: the call has not ended and the
-    request is still open. None for a link that is tampered with, cancelled or expired."""
+    """The booking a private link stands for (the thanks page's or the emails'), while it can still be changed:
+    the call has not ended and the request is still open. None for a link that is tampered with, cancelled or
+    expired."""
     if not token or len(token) > 128:
         return None
+    hashed = _hash(token)
     booking = (
         Booking.objects.select_related("consultation_request")
-        .filter(change_link_hash=_hash(token), consultation_request__status__in=OPEN_STATUSES)
+        .filter(Q(change_link_hash=hashed) | Q(email_link_hash=hashed), consultation_request__status__in=OPEN_STATUSES)
         .first()
     )
     if booking is None or booking.ends_at <= (now or timezone.now()):
@@ -281,6 +295,9 @@ def calls_booked_on(*, first_day: date, last_day: date) -> list[Booking]:
     )
 
 
+CALENDAR_REMINDER_BEFORE = timedelta(minutes=15)
+
+
 def call_as_ics(*, booking: Booking, phone: str) -> bytes:
     """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
     only a phone call, its reference and the number it comes from, since calendars are often shared."""
@@ -296,11 +313,53 @@ def call_as_ics(*, booking: Booking, phone: str) -> bytes:
     if phone:
         description += f" If you need to reach us, call {phone} and give the reference {reference}."
     event.add("description", description)
+    # A reminder shortly before, worded as neutrally as the title: lock screens show it.
+    reminder = icalendar.Alarm()
+    reminder.add("action", "DISPLAY")
+    reminder.add("description", "Phone call")
+    reminder.add("trigger", -CALENDAR_REMINDER_BEFORE)
+    event.add_component(reminder)
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Phone call//Calendar file//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def promise_to_patient(*, booking: Booking | None = None, due: datetime | None = None, now: datetime) -> str:
+    """When we will call, as the person is told it, to follow "We will call you": "on Tuesday, December 8,
+    10:00–10:30 am Eastern" for a booked call; "as soon as we can, usually by 12 pm tomorrow" when the clinic's
+    clock promises `due`; "as soon as we can" when it promises nothing. The one wording the form, the thanks
+    page, the private page and the person's emails use."""
+    if booking is not None:
+        return f"on {call_time_in_words(booking.starts_at, booking.ends_at)}"
+    if due is None:
+        return "as soon as we can"
+    return f"as soon as we can, usually {by_when(in_clinic_time(due), in_clinic_time(now))}"
+
+
+def calls_so_far_in_words(consultation_request: ConsultationRequest) -> list[str]:
+    """What intake has done about the request, as the person is told it on their private page: one sentence per
+    call, with its time only (never a note), e.g. "We called at 10:03 am on Monday, December 7 and did not leave a
+    voicemail, as you asked.", then "We will try again." while the call has not reached them and the request is open."""
+    sentences = []
+    attempts = list(consultation_request.call_attempts.all())
+    for attempt in attempts:
+        at = in_clinic_time(attempt.attempted_at)
+        called = f"We called at {call_start_time(at)} on {day_in_words(at)}"
+        if attempt.outcome == CallOutcome.REACHED:
+            sentences.append(f"{called} and spoke with you.")
+        elif attempt.outcome == CallOutcome.LEFT_VOICEMAIL:
+            sentences.append(f"{called} and left a voicemail.")
+        elif attempt.outcome == CallOutcome.WRONG_NUMBER:
+            sentences.append(f"{called}, but the number did not reach you.")
+        elif attempt.outcome == CallOutcome.NO_ANSWER and not consultation_request.voicemail_ok:
+            sentences.append(f"{called} and did not leave a voicemail, as you asked.")
+        else:
+            sentences.append(f"{called}.")
+    if attempts and attempts[-1].outcome != CallOutcome.REACHED and consultation_request.status in OPEN_STATUSES:
+        sentences.append("We will try again.")
+    return sentences
 
 
 def promise_in_words(consultation_request: ConsultationRequest) -> str:

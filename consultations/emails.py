@@ -1,8 +1,9 @@
-"""Staff emails: what they say and how an SMTP failure is read. Never anything a person typed into the form."""
+"""Emails, to staff and to the person about their booked call: what they say and how an SMTP failure is read.
+Never anything a person typed into the form."""
 
 import smtplib
 from datetime import datetime
-from email.utils import parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,8 +11,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from consultations.booking import promise_in_words
-from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
+from clinic.facts import current_facts
+from consultations.booking import emailed_link_token, promise_in_words, promise_to_patient
+from consultations.models import PERSON_KINDS, Booking, ConsultationRequest, NotificationKind, StaffNotification
 from portland_site.clinic_time import in_clinic_time
 
 
@@ -58,15 +60,50 @@ def message_id(notification: StaffNotification) -> str:
     return f"<staff-notification.{digest}@{domain}>"
 
 
+class NothingToSend(Exception):
+    """An email to the person that has no one to go to any more: the call was cancelled, or the address erased."""
+
+
+def _person_context(notification: StaffNotification, now: datetime) -> dict:
+    consultation_request = notification.consultation_request
+    booking = Booking.objects.filter(consultation_request=consultation_request).first()
+    if booking is None or not consultation_request.email:
+        raise NothingToSend("Not sent: the call was cancelled or the email address removed.")
+    link = reverse("consultations:private_link", args=[emailed_link_token(booking)])
+    return {
+        # As the call stands when the email goes: a call moved meanwhile shows its new time.
+        "promise": promise_to_patient(booking=booking, now=now),
+        "moved": notification.kind == NotificationKind.CALL_MOVED,
+        "reference": consultation_request.reference_display,
+        "private_link": f"{settings.SITE_URL}{link}",
+        "phone": current_facts().clinic.phone,
+    }
+
+
+def _sender(notification: StaffNotification) -> str:
+    """The site's address; for the person, under the clinic's discreet sender name (a clinic fact)."""
+    if notification.kind not in PERSON_KINDS:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((current_facts().clinic.email_sender_name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
 def send_notification(*, notification: StaffNotification, overdue: list[ConsultationRequest], now: datetime) -> None:
-    """Send one staff email (a digest lists `overdue`); raises smtplib's errors or OSError on failure."""
+    """Send one email (a staff digest lists `overdue`); raises smtplib's errors or OSError on failure, and
+    NothingToSend for an email to the person that has no one to go to any more."""
     template = f"consultations/email/{notification.kind}"
-    context = {**_context(notification, overdue, now), "clinic_name": settings.CLINIC_NAME}
+    if notification.kind in PERSON_KINDS:
+        context, to = _person_context(notification, now), notification.consultation_request.email
+    else:
+        context, to = (
+            {**_context(notification, overdue, now), "clinic_name": settings.CLINIC_NAME},
+            notification.recipient,
+        )
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
-        to=[notification.recipient],
+        from_email=_sender(notification),
+        to=[to],
         headers={"Message-ID": message_id(notification)},
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

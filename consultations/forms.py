@@ -12,13 +12,12 @@ from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.core import signing
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
-from clinic.capacity import CallDay, parse_slot_value
+from clinic.capacity import CallDay, CallSlot, parse_slot_value
 from clinic.clock import clinic_clock
+from clinic.facts import current_facts
 from consultations.booking import call_time_of_day
 from consultations.models import CallTime, RequestFor, SpamReason
 from portland_site import phones
@@ -197,10 +196,10 @@ class ConsultationRequestForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the answers"},
         widget=forms.RadioSelect,
     )
-    call_at = forms.CharField(label="Choose a time", required=False, max_length=20)
+    call_at = forms.CharField(label="Choose a day and time", required=False, max_length=20)
     call_times = forms.MultipleChoiceField(
         label="When is it best to call you?",
-        help_text="Choose all the times that suit you.",
+        help_text="Choose all the times of day that suit you.",
         choices=offered_call_times,
         error_messages={
             "required": "Choose at least one time when we may call you",
@@ -231,6 +230,10 @@ class ConsultationRequestForm(forms.Form):
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
+    email_me = forms.BooleanField(
+        label="If I choose a time, email me the time and my private link to move or cancel it",
+        required=False,
+    )
     request_for = forms.ChoiceField(
         label="Who is this request for?",
         choices=RequestFor.choices,
@@ -253,21 +256,23 @@ class ConsultationRequestForm(forms.Form):
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    agree_to_privacy_notice = forms.BooleanField(
-        label="I have read the privacy notice and I agree to it",
-        error_messages={"required": "Check the box to agree to the privacy notice"},
-    )
 
     def __init__(self, *args, call_days: list[CallDay] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.call_days = call_days
         if not call_days and not (self.is_bound and self.data.get("call_at")):
             # No time the clinic can offer: the form asks only for the times of day, as before booking.
-            del self.fields["when"], self.fields["call_at"]
+            del self.fields["when"], self.fields["call_at"], self.fields["email_me"]
         else:
+            # Part of the answer "As soon as you can" (consultations/call_choice.html), not a question of its own.
+            self.fields["call_times"].label = "Which times of day suit you?"
             self.fields[
-                "call_times"
-            ].help_text = "Choose all the times that suit you. If you chose a time above, skip this."
+                "email"
+            ].help_text = "We will only use it if we can't reach you by phone, or for the email below."
+            self.fields["email_me"].help_text = (
+                f'One email, and another only if we have to move your call. It comes from "'
+                f'{current_facts().clinic.email_sender_name}", and its subject says only "Your phone call".'
+            )
         if "when" in self.fields and self.chooses_a_time:
             # The call's time decides the time of day: times of day ticked as well are not checked against the list.
             self.fields["call_times"].required = False
@@ -276,11 +281,6 @@ class ConsultationRequestForm(forms.Form):
             data.update(self.data)
             data.setlist("call_times", [value for value in data.getlist("call_times") if value in offered])
             self.data = data
-        self.fields["agree_to_privacy_notice"].help_text = format_html(
-            'The <a href="{}" target="_blank" rel="noopener">privacy notice (opens in a new tab)</a> says what we '
-            "keep, who can see it and for how long.",
-            reverse("pages:privacy"),
-        )
         self.token = read_form_token(self.data.get(FORM_TOKEN_FIELD, "")) if self.is_bound else None
         self.helper = FormHelper(self)
         self.helper.form_tag = False
@@ -288,7 +288,9 @@ class ConsultationRequestForm(forms.Form):
         # Form-wide errors appear in the page's error summary; our field template shows each field's own.
         self.helper.form_show_errors = False
         self.helper.field_template = "consultations/crispy/field.html"
-        fields = [name for name in self.fields if name not in ("when", "call_at")]
+        # With times to offer, "when" is one question and call_choice.html asks it, the times of day included.
+        asked_there = ("when", "call_at", "call_times") if "when" in self.fields else ()
+        fields = [name for name in self.fields if name not in asked_there]
         choice = [HTML('{% include "consultations/call_choice.html" %}')] if "when" in self.fields else []
         self.helper.layout = Layout(*fields[:2], *choice, *fields[2:])
 
@@ -305,6 +307,12 @@ class ConsultationRequestForm(forms.Form):
     @property
     def selected_call_at(self) -> str:
         return self.data.get("call_at", "") if self.is_bound else ""
+
+    @property
+    def selected_slot(self) -> CallSlot | None:
+        """The open time picked in the list, to repeat in full beside it."""
+        chosen = self.selected_call_at
+        return next((slot for day in self.call_days for slot in day.slots if slot.value == chosen), None)
 
     def _token_is_good(self) -> bool:
         return self.token is not None and timezone.now() - self.token.issued_at <= FORM_TOKEN_MAX_AGE
@@ -363,6 +371,13 @@ class ConsultationRequestForm(forms.Form):
                 cleaned["call_times"] = [call_time_of_day(starts_at)]
         else:
             cleaned["call_at"] = None
+        if cleaned.get("email_me") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error(
+                "email_me",
+                forms.ValidationError(
+                    "Enter your email address to get the email, or untick this box", code="email_me_without_email"
+                ),
+            )
         return cleaned
 
     @property

@@ -109,7 +109,9 @@ class ConsultationRequest(models.Model):
     email = models.EmailField(blank=True)
     request_for = models.CharField("request is for", max_length=24, choices=RequestFor.choices)
     message = models.CharField(max_length=500, blank=True)
-    privacy_notice_agreed_at = models.DateTimeField(editable=False)
+    # The form says what the privacy notice covers, with a link, beside its send button; it asks no one to tick a
+    # box to agree (docs/security.md says why). This is when the person sent the form under that notice.
+    privacy_notice_shown_at = models.DateTimeField(editable=False)
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
     spam_reason = models.CharField(max_length=16, choices=SpamReason.choices, blank=True)
     # Spam is kept CONSULTATION_SPAM_RETENTION_DAYS from this moment, not from arrival: marking an old request as
@@ -224,11 +226,15 @@ class Booking(models.Model):
     ends_at = models.DateTimeField()
     booked_at = models.DateTimeField(editable=False)
     change_link_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Set when the person asked for email about the call: the hash of the private link those emails carry
+    # (booking.emailed_link_token), a second link to the same call. Empty: no emails.
+    email_link_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at"]
         indexes = [
             models.Index(fields=["starts_at"], name="booking_starts_at"),
+            models.Index(fields=["email_link_hash"], name="booking_email_link_hash"),
             # The breaker counts the bookings of the last hour (booking.py), and a release finds a range of them.
             models.Index(fields=["booked_at"], name="booking_booked_at"),
         ]
@@ -387,6 +393,12 @@ class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New request"
     OVERDUE_DIGEST = "overdue_digest", "Overdue digest"
     ERROR_REPORT = "error_report", "Error report"  # to ADMINS: a page failed (consultations/error_reports.py)
+    CALL_BOOKED = "call_booked", "To the person: their booked call"
+    CALL_MOVED = "call_moved", "To the person: their call moved"
+
+
+# Emails to the person who asked for a call, not to staff: they go to the request's address as it is when sent.
+PERSON_KINDS = (NotificationKind.CALL_BOOKED, NotificationKind.CALL_MOVED)
 
 
 class NotificationStatus(models.TextChoices):
@@ -397,9 +409,10 @@ class NotificationStatus(models.TextChoices):
 
 
 class StaffNotification(models.Model):
-    """One email to one member of staff, recorded before it is sent (the outbox).
+    """One email, recorded before it is sent (the outbox): to one member of staff, or to the person about their
+    booked call (PERSON_KINDS), when they asked for that.
 
-    Only references, times and admin links are ever put in these emails, never what the person typed.
+    Only references, times and links are ever put in these emails, never what the person typed.
     """
 
     kind = models.CharField(max_length=16, choices=NotificationKind.choices)
@@ -412,7 +425,8 @@ class StaffNotification(models.Model):
         related_name="staff_notifications",
         verbose_name="call-back request",
     )
-    recipient = models.EmailField()
+    # Empty for an email to the person: it is sent to the request's address, so erasing that leaves no copy here.
+    recipient = models.EmailField(blank=True)
     status = models.CharField(max_length=8, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
     created_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -434,12 +448,19 @@ class StaffNotification(models.Model):
             models.CheckConstraint(condition=Q(status__in=NotificationStatus.values), name="notification_status_valid"),
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
             models.CheckConstraint(
-                condition=Q(kind=NotificationKind.NEW_REQUEST, consultation_request__isnull=False)
-                | Q(
+                condition=Q(
                     kind__in=[NotificationKind.OVERDUE_DIGEST, NotificationKind.ERROR_REPORT],
                     consultation_request__isnull=True,
+                )
+                | (
+                    ~Q(kind__in=[NotificationKind.OVERDUE_DIGEST, NotificationKind.ERROR_REPORT])
+                    & Q(consultation_request__isnull=False)
                 ),
-                name="notification_request_only_for_new_request",
+                name="notification_request_unless_digest_or_error_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=PERSON_KINDS, recipient="") | (~Q(kind__in=PERSON_KINDS) & ~Q(recipient="")),
+                name="notification_address_only_for_staff",
             ),
             models.CheckConstraint(
                 condition=Q(status=NotificationStatus.SENDING) | Q(claimed_until__isnull=True),

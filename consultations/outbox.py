@@ -92,6 +92,19 @@ def record_request_notifications(
     )
 
 
+def record_person_email(
+    *, consultation_request: ConsultationRequest, kind: NotificationKind, now: datetime | None = None
+) -> StaffNotification:
+    """Record one email to the person about their booked call (one of PERSON_KINDS), sent to the request's address
+    once the current transaction commits, with the same retries as staff emails."""
+    now = now or timezone.now()
+    notification = StaffNotification.objects.create(
+        kind=kind, consultation_request=consultation_request, recipient="", created_at=now, next_attempt_at=now
+    )
+    _queue_after_commit([notification])
+    return notification
+
+
 def overdue_requests(*, now: datetime | None = None) -> list[ConsultationRequest]:
     """Requests still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, oldest first."""
     return list(ConsultationRequest.objects.overdue(now).order_by("created_at"))
@@ -169,6 +182,8 @@ def deliver_notification(*, notification_id: int, now: datetime | None = None) -
     try:
         overdue = overdue_requests(now=started) if notification.kind == NotificationKind.OVERDUE_DIGEST else []
         emails.send_notification(notification=notification, overdue=overdue, now=started)
+    except emails.NothingToSend as reason:
+        return _record_failure(notification=notification, error=str(reason), permanent=True, now=started)
     except OSError as error:  # smtplib's errors, refused connections and timeouts
         permanent, description = emails.describe_failure(error)
         return _record_failure(

@@ -19,6 +19,7 @@ from clinic.clock import NoOpeningTime, clinic_clock
 from consultations.booking import (
     bookings_made,
     check_breaker,
+    emailed_link_hash,
     lock_phone,
     take_place,
     upcoming_booking_for_phone,
@@ -35,12 +36,13 @@ from consultations.models import (
     CallTime,
     ConsultationRequest,
     Note,
+    NotificationKind,
     RequestFor,
     SpamReason,
     Status,
     StatusChange,
 )
-from consultations.outbox import delete_task_runs_for, record_request_notifications
+from consultations.outbox import delete_task_runs_for, record_person_email, record_request_notifications
 from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
@@ -88,6 +90,7 @@ def submit_request(
     spam_reason: SpamReason | str = "",
     call_at: datetime | None = None,
     change_link_hash: str = "",
+    email_me: bool = False,
     now: datetime | None = None,
 ) -> ConsultationRequest:
     """Store one call-back request, in one transaction, and return it.
@@ -106,7 +109,8 @@ def submit_request(
     booking.BookingsPaused. Spam books no time (scripts must not fill the calendar), and neither does a phone
     number that already has a call booked still to come: that request is stored, linked to the one with the call,
     without a place. Without it, the request is due by the time the clinic's
-    clock promises.
+    clock promises. With `email_me` and an `email`, a booked call is also
+    emailed to the person, with a private link of its own (booking.emailed_link_token).
     """
     now = now or timezone.now()
     book = call_at is not None and not spam_reason
@@ -141,7 +145,7 @@ def submit_request(
                 email=email,
                 request_for=request_for,
                 message=message,
-                privacy_notice_agreed_at=now,
+                privacy_notice_shown_at=now,
                 status=Status.SPAM if spam_reason else Status.NEW,
                 spam_reason=spam_reason,
                 spam_marked_at=now if spam_reason else None,
@@ -163,13 +167,19 @@ def submit_request(
                 return _with_change_link(consultation_request, change_link_hash)
             if books:
                 slot = take_place(call_at, now=now)
-                Booking.objects.create(
+                booking = Booking.objects.create(
                     consultation_request=consultation_request,
                     starts_at=slot.starts_at,
                     ends_at=slot.ends_at,
                     booked_at=now,
                     change_link_hash=change_link_hash,
                 )
+                if email_me and email:
+                    booking.email_link_hash = emailed_link_hash(booking)
+                    booking.save(update_fields=["email_link_hash"])
+                    record_person_email(
+                        consultation_request=consultation_request, kind=NotificationKind.CALL_BOOKED, now=now
+                    )
             if consultation_request.status == Status.NEW and consultation_request.duplicate_of is None:
                 record_request_notifications(consultation_request=consultation_request, now=now)
         break
@@ -539,6 +549,11 @@ def move_booked_call(
     slot = take_place(starts_at, now=now, moving=booking)
     booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
     booking.save(update_fields=["starts_at", "ends_at"])
+    if by is not None and booking.email_link_hash:
+        # Moved by the clinic (a member of staff, or for a closure): the person who asked for email is told.
+        record_person_email(
+            consultation_request=booking.consultation_request, kind=NotificationKind.CALL_MOVED, now=now
+        )
     who = "" if by else " by the person, through their link"
     record_audit(
         actor=by,

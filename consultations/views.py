@@ -8,6 +8,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -19,18 +20,19 @@ from consultations.booking import (
     TimeNotOffered,
     booking_for_link,
     call_as_ics,
+    calls_so_far_in_words,
     current_pause,
     kept_call_days,
     nearest_open_times,
     new_change_link,
     open_call_times,
+    promise_to_patient,
 )
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
 from consultations.models import Booking, ConsultationRequest, grouped_reference
 from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
 from portland_site.breaker import DATABASE
-from portland_site.clinic import by_when, call_time_in_words
-from portland_site.clinic_time import in_clinic_time
+from portland_site.clinic import call_time_in_words
 from portland_site.database import RETRY_AFTER_SECONDS, UNAVAILABLE
 from portland_site.process_cache import ProcessCache
 
@@ -76,13 +78,21 @@ def _see_thanks(consultation_request: ConsultationRequest, change_link: str, *, 
 _blank_pages: ProcessCache[tuple[str, str, str]] = ProcessCache(entries=32)
 
 
-def _render_form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str) -> str:
+def _promise_now() -> str:
+    """What "As soon as you can" means if the form is sent now: "as soon as we can, usually by 12 pm tomorrow"."""
+    now = timezone.now()
+    return promise_to_patient(due=expected_call_by(submitted_at=now), now=now)
+
+
+def _render_form_page(
+    request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool, csrf_token: str, promise: str
+) -> str:
     context = {
         "csrf_token": csrf_token,  # what {% csrf_token %} writes
         "form": form,
         "form_token_field": FORM_TOKEN_FIELD,
         "honeypot_field": HONEYPOT_FIELD,
-        "callback_business_hours": settings.CONSULTATION_CALLBACK_BUSINESS_HOURS,
+        "promise": promise,
         "unsent": unsent,
     }
     return render_to_string("consultations/request_form.html", context, request=request)
@@ -92,13 +102,14 @@ def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str
     version = facts_version()
     # Each call of get_token masks the secret anew: the page must hold this very string to swap it later.
     csrf_token = get_token(request)
+    promise = _promise_now()
     if version is None or settings.DEBUG:
-        return _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
-    key = (version, tuple(slot.value for day in form.call_days for slot in day.slots))
+        return _render_form_page(request, form, unsent=False, csrf_token=csrf_token, promise=promise)
+    key = (version, promise, tuple(slot.value for day in form.call_days for slot in day.slots))
     kept = _blank_pages.get(key)
     if kept is None:
         # Rendered with this request's tokens, which are remembered so that the next request can swap in its own.
-        page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token)
+        page = _render_form_page(request, form, unsent=False, csrf_token=csrf_token, promise=promise)
         _blank_pages.set(key, (page, csrf_token, form.page_token))
         return page
     page, first_csrf_token, first_form_token = kept
@@ -108,7 +119,7 @@ def _blank_form_page(request: HttpRequest, form: ConsultationRequestForm) -> str
 def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: bool = False) -> HttpResponse:
     """The form, with everything typed kept; a 503 when the database did not answer (`unsent`)."""
     if form.is_bound or unsent:
-        page = _render_form_page(request, form, unsent=unsent, csrf_token=get_token(request))
+        page = _render_form_page(request, form, unsent=unsent, csrf_token=get_token(request), promise=_promise_now())
     else:
         page = _blank_form_page(request, form)
     response = HttpResponse(page, status=503 if unsent else 200)
@@ -164,6 +175,7 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
             spam_reason=form.spam_reason,
             call_at=data["call_at"],
             change_link_hash=change_link_hash,
+            email_me=data.get("email_me", False),
         )
     except TimeNotOffered as refused:
         # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
@@ -231,31 +243,28 @@ def thanks(request: HttpRequest) -> HttpResponse:
     """The reference and when to expect the call, for whoever just sent the form in this browser; opened any other
     way, a general thank-you with nothing personal. A booked call is read from the database, so a call moved
     since shows its new time."""
-    context = {}
+    # The header's "Request a call-back" would invite a second request for the call just asked for.
+    context = {"hide_callback_button": True}
     sent = _sent_from_this_browser(request)
     if sent is not None:
         booking = _booking_of(sent["reference"])
         already_booked = sent.get("already_booked", False)
         due = None if booking or already_booked else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
-        context = {
+        context |= {
             "reference": grouped_reference(sent["reference"]),
             "already_booked": already_booked,
-            "expected": by_when(due, in_clinic_time()) if due else "",
-            "booked": call_time_in_words(booking.starts_at, booking.ends_at) if booking else "",
-            "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
+            "promise": promise_to_patient(booking=booking, due=due, now=timezone.now()),
+            "booked": bool(booking),
+            "emailed": bool(booking and booking.email_link_hash),
+            "caller_phone": current_facts().clinic.calls_come_from,
+            "change_link": request.build_absolute_uri(reverse("consultations:private_link", args=[sent["link"]]))
             if booking and sent.get("link")
             else "",
         }
     return render(request, "consultations/thanks.html", context)
 
 
-@never_cache
-@require_GET
-def calendar_file(request: HttpRequest) -> HttpResponse:
-    """The booked call as an .ics file for the person's calendar, from the thanks cookie (never a reference in the
-    URL). Its title and description say nothing of what the clinic does."""
-    sent = _sent_from_this_browser(request)
-    booking = _booking_of(sent["reference"]) if sent else None
+def _calendar_file(request: HttpRequest, booking: Booking | None) -> HttpResponse:
     if booking is None:
         return render(request, "consultations/link_not_working.html", {"about": "calendar"}, status=404)
     response = HttpResponse(
@@ -266,18 +275,88 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@never_cache
+@require_GET
+def calendar_file(request: HttpRequest) -> HttpResponse:
+    """The booked call as an .ics file for the person's calendar, from the thanks cookie (never a reference in the
+    URL). Its title and description say nothing of what the clinic does."""
+    sent = _sent_from_this_browser(request)
+    return _calendar_file(request, _booking_of(sent["reference"]) if sent else None)
+
+
+@never_cache
+@require_GET
+def your_call_calendar_file(request: HttpRequest) -> HttpResponse:
+    """The same file from the private page, after any move (by the person, by staff or for a closure), from the
+    private page's cookie."""
+    token = _token_from_cookie(request)
+    return _private(_calendar_file(request, booking_for_link(token) if token else None))
+
+
+# A private link carries its token in the URL, which proxies log and browsers send on as the Referer of every
+# asset. So the link is opened once: it trades the token for this short-lived HttpOnly cookie, which only the
+# token-free page receives, and redirects there at once (it never renders a page). The page sends the origin alone
+# as Referer (`strict-origin`: not `no-referrer`, which the CSRF check on its forms refuses) and counts no visit.
+PRIVATE_LINK_COOKIE = "ptc_your_call"
+PRIVATE_LINK_COOKIE_MAX_AGE = 30 * 60
+_PRIVATE_LINK_SALT = "consultations.private-link"
+_PRIVATE_PAGE_REFERRER_POLICY = "strict-origin"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = _PRIVATE_PAGE_REFERRER_POLICY
+    return response
+
+
+@never_cache
+@require_GET
+def private_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The link the person keeps: the token goes into a cookie, and the browser on to the page without it."""
+    page = reverse("consultations:your_call")
+    response = HttpResponseRedirect(page, status=303)
+    response.set_cookie(
+        PRIVATE_LINK_COOKIE,
+        signing.TimestampSigner(salt=_PRIVATE_LINK_SALT).sign(token[:128]),
+        max_age=PRIVATE_LINK_COOKIE_MAX_AGE,
+        path=page,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",  # Strict would not be sent after the redirect when the link was opened from an email
+    )
+    return _private(response)
+
+
+def _token_from_cookie(request: HttpRequest) -> str | None:
+    try:
+        return signing.TimestampSigner(salt=_PRIVATE_LINK_SALT).unsign(
+            request.COOKIES.get(PRIVATE_LINK_COOKIE, ""), max_age=PRIVATE_LINK_COOKIE_MAX_AGE
+        )
+    except signing.BadSignature:
+        return None
+
+
 @sensitive_post_parameters()
 @never_cache
 @require_http_methods(["GET", "POST"])
-def your_call(request: HttpRequest, token: str) -> HttpResponse:
-    """The person's private link: see their booked call, move it to another open time, or cancel it."""
-    booking = booking_for_link(token)
+def your_call(request: HttpRequest) -> HttpResponse:
+    """The person's booked call, reached through their private link: see it, move it to another open time, or
+    cancel it."""
+    token = _token_from_cookie(request)
+    booking = booking_for_link(token) if token else None
     if booking is None:
-        return render(request, "consultations/link_not_working.html", {"about": "link"}, status=404)
+        about = "link" if token else "page"
+        return _private(render(request, "consultations/link_not_working.html", {"about": about}, status=404))
+    return _private(_your_call_page(request, booking))
+
+
+def _your_call_page(request: HttpRequest, booking: Booking) -> HttpResponse:
     context = {
         "booked": call_time_in_words(booking.starts_at, booking.ends_at),
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
+        "calls_so_far": calls_so_far_in_words(booking.consultation_request),
+        "hide_callback_button": True,  # as on the thanks page: this call is already asked for
+        "caller_phone": current_facts().clinic.calls_come_from,
     }
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "cancel":
@@ -288,7 +367,9 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
         return _too_many_changes(request, booking, context)
     if action == "confirm_cancel":
         cancel_booked_call(booking=booking)
-        return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
+        response = HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
+        response.delete_cookie(PRIVATE_LINK_COOKIE, path=reverse("consultations:your_call"))
+        return response
     error, refusal = "", None
     if request.method == "POST":
         if starts_at is None:

@@ -60,9 +60,9 @@ def call_start_time(value: datetime) -> str:
     return f"{_clock_time(value)} {_half_of_day(value)}"
 
 
-def format_time_range(starts: datetime, ends: datetime) -> str:
+def format_time_range(starts: datetime, ends: datetime, *, with_zone: bool = True) -> str:
     """A call's time of day as the site writes it: "10:00–10:30 am Eastern", "11:30 am–12:00 pm Eastern"; its
-    start alone, "10:00 am Eastern", when the end is not known."""
+    start alone, "10:00 am Eastern", when the end is not known; without the zone: "10:00–10:30 am"."""
     if starts == ends:
         return f"{_clock_time(starts)} {_half_of_day(starts)} {zone_in_words(starts)}"
     first = (
@@ -70,12 +70,18 @@ def format_time_range(starts: datetime, ends: datetime) -> str:
         if _half_of_day(starts) == _half_of_day(ends)
         else f"{_clock_time(starts)} {_half_of_day(starts)}"
     )
-    return f"{first}–{_clock_time(ends)} {_half_of_day(ends)} {zone_in_words(starts)}"
+    zone = f" {zone_in_words(starts)}" if with_zone else ""
+    return f"{first}–{_clock_time(ends)} {_half_of_day(ends)}{zone}"
 
 
 def day_in_words(moment: datetime) -> str:
     """ "Tuesday, December 8"."""
     return f"{DAY_NAMES[moment.weekday()]}, {moment:%B} {moment.day}"
+
+
+def short_day_in_words(moment: datetime) -> str:
+    """ "Tue Dec 8": short enough to leave room for the time in a phone's closed select."""
+    return f"{DAY_NAMES[moment.weekday()][:3]} {moment:%b} {moment.day}"
 
 
 def call_time_in_words(starts: datetime, ends: datetime) -> str:

@@ -70,7 +70,6 @@ def valid_answers(**overrides) -> dict:
         "email": "zoe@example.org",
         "request_for": "myself",
         "message": "Mornings are best, before 10.",
-        "agree_to_privacy_notice": "on",
         "website": "",
         FORM_TOKEN_FIELD: opened_form_token(),
     }

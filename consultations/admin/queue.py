@@ -83,7 +83,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
             RECORD_FIELDSET,
             {
                 "fields": [
-                    "privacy_notice_agreed",
+                    "privacy_notice_shown",
                     "first_contacted",
                     "closed",
                     "erased",
@@ -108,7 +108,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         "voicemail_ok",
         "request_for",
         "message",
-        "privacy_notice_agreed",
+        "privacy_notice_shown",
         "first_contacted",
         "closed",
         "erased",
@@ -117,7 +117,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         "spam_confirmed",
         "timeline",
     ]
-    privacy_notice_agreed = moment_field("privacy_notice_agreed_at", "privacy notice agreed")
+    privacy_notice_shown = moment_field("privacy_notice_shown_at", "privacy notice shown")
     first_contacted = moment_field("first_contacted_at", "first contacted")
     closed = moment_field("closed_at", "closed")
     erased = moment_field("erased_at", "personal data erased")

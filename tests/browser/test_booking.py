@@ -29,7 +29,6 @@ def fill_in_the_rest(page) -> None:
     page.locator("#id_phone").fill("(207) 555-0187")
     page.locator("#id_voicemail_ok_1").check()
     page.locator("#id_request_for_0").check()
-    page.locator("#id_agree_to_privacy_notice").check()
 
 
 def no_sideways_scroll(page) -> bool:
@@ -48,10 +47,14 @@ def test_choosing_a_time_by_keyboard_on_a_phone_then_moving_and_cancelling_it(li
     opened_at = time.monotonic()
     assert axe_violations(page) == ""
     assert no_sideways_scroll(page)
-    # The keyboard reaches the list of times; choosing one selects "At a time I choose".
+    # "At a time I choose", chosen with the keyboard, shows the list of times, which the keyboard then reaches.
+    assert page.locator("#id_call_at").is_hidden()
+    tab_to(page, "#id_when_0")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#id_when_1").is_checked() and page.locator("#id_call_times_0").is_hidden()
     tab_to(page, "#id_call_at")
     page.locator("#id_call_at").select_option(call_windows.value)
-    assert page.locator("#id_when_1").is_checked()
+    assert call_windows.label in page.locator("[data-call-choice-words]").inner_text()
     save_screenshot(page, "booking-form-phone")
     fill_in_the_rest(page)
     send(page, opened_at)
@@ -62,7 +65,7 @@ def test_choosing_a_time_by_keyboard_on_a_phone_then_moving_and_cancelling_it(li
     save_screenshot(page, "booking-thanks-phone")
 
     with page.expect_navigation():
-        page.locator(".reference__link a").click()
+        page.get_by_role("link", name="Move or cancel your call").click()
     assert axe_violations(page) == ""
     assert no_sideways_scroll(page)
     later = open_call_times()[2].slots[0]

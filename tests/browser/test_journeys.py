@@ -74,7 +74,6 @@ def ask_for_a_call_back(page, base_url: str, *, name: str, javascript: bool = Tr
     press_space_on(page, "#id_voicemail_ok_0")
     retype(page, "#id_email", "zoe@example.org")
     press_space_on(page, "#id_request_for_0")
-    press_space_on(page, "#id_agree_to_privacy_notice")
     # Shift+Tab back to the name to check it kept what was typed, then on to the button.
     tab_to(page, "#id_name", backwards=True)
     assert page.evaluate("document.activeElement.value") == "Zoë"

@@ -42,7 +42,6 @@ def test_the_form_shown_again_after_a_database_failure_has_no_axe_violations(liv
     page.locator("input[name=call_times]").first.check()
     page.locator("input[name=voicemail_ok]").first.check()
     page.locator("input[name=request_for]").first.check()
-    page.locator("input[name=agree_to_privacy_notice]").check()
     with database_locked(), page.expect_navigation(timeout=30_000):
         page.get_by_role("button", name="Send my request").click()
     assert page.evaluate("performance.getEntriesByType('navigation')[0].responseStatus") == 503

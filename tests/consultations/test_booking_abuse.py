@@ -12,7 +12,7 @@ from consultations.booking import BookingsPaused, current_pause, new_change_link
 from consultations.models import AuditEntry, Booking, BookingPause, ConsultationRequest, StatusChange
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
-from tests.consultations.test_booking_pages import change_link, choose, slot_value, text
+from tests.consultations.test_booking_pages import YOUR_CALL_URL, change_link, choose, slot_value, text
 from tests.factories import stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,8 @@ def booked_link(client: Client, moment, phone_number: str) -> str:
 
 
 def move(client: Client, link: str, moment):
-    return client.post(link, {"action": "move", "call_at": slot_value(moment)})
+    client.get(link)  # the link trades its token for the private page's cookie
+    return client.post(YOUR_CALL_URL, {"action": "move", "call_at": slot_value(moment)})
 
 
 def test_moves_through_one_link_are_limited_with_a_plain_answer(monday_morning, settings):
@@ -243,7 +244,9 @@ def test_moves_through_one_link_are_limited_with_a_plain_answer(monday_morning, 
     assert Booking.objects.get().starts_at == eastern(2026, 12, 8, 13)
     assert AuditEntry.objects.count() - audited == 3
     # Cancelling is a change too.
-    assert client_at("203.0.113.5").post(link, {"action": "confirm_cancel"}).status_code == 429
+    other = client_at("203.0.113.5")
+    other.get(link)
+    assert other.post(YOUR_CALL_URL, {"action": "confirm_cancel"}).status_code == 429
     assert Booking.objects.exists()
 
 
@@ -271,6 +274,6 @@ def test_looking_at_the_link_or_asking_to_cancel_is_not_counted(monday_morning, 
     browser = client_at("198.51.100.1")
     link = booked_link(browser, eastern(2026, 12, 8, 10), phone(1))
     for _ in range(5):
-        assert browser.get(link).status_code == 200
-        assert browser.post(link, {"action": "cancel"}).status_code == 200
+        assert browser.get(link, follow=True).status_code == 200
+        assert browser.post(YOUR_CALL_URL, {"action": "cancel"}).status_code == 200
     assert move(browser, link, eastern(2026, 12, 8, 11)).status_code == 303

@@ -263,7 +263,7 @@ def test_staff_move_a_booked_call_and_the_persons_link_shows_the_new_time():
     request.booking.refresh_from_db()
     assert request.booking.starts_at == eastern(2026, 12, 8, 11)
     assert AuditEntry.objects.filter(references=str(request), detail__startswith="call moved").exists()
-    your_call = Client().get(f"/request-a-call-back/your-call/{token}/")
+    your_call = Client().get(f"/request-a-call-back/your-call/{token}/", follow=True)
     assert "Tuesday, December 8, 11:00–11:30 am Eastern" in your_call.content.decode()
 
 

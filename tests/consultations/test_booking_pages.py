@@ -3,6 +3,7 @@ the private link."""
 
 import logging
 import re
+from datetime import timedelta
 from unittest import mock
 
 import icalendar
@@ -12,16 +13,18 @@ from django.test import Client
 
 from clinic.capacity import CallSlot
 from consultations import views
-from consultations.models import Booking, ConsultationRequest, Status
+from consultations.models import Booking, CallOutcome, ConsultationRequest, Status
+from consultations.services import move_booked_call, record_call_attempt
 from portland_site.log_filters import HidePrivateLinks
 from tests.clinic_facts import TEST_PHONE
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL, soup
-from tests.factories import stored_request, valid_answers
+from tests.factories import staff_member, stored_request, valid_answers
 
 pytestmark = pytest.mark.django_db
 
 MONDAY_9AM = eastern(2026, 12, 7, 9)
+YOUR_CALL_URL = "/request-a-call-back/your-call/"
 TUESDAY_10AM = eastern(2026, 12, 8, 10)
 
 
@@ -33,12 +36,16 @@ def choose(moment, **overrides):
     return valid_answers(**{"when": "chosen", "call_at": slot_value(moment), "call_times": None, **overrides})
 
 
+def text_of(element) -> str:
+    return " ".join(element.get_text(" ").split())
+
+
 def text(response) -> str:
-    return " ".join(soup(response).get_text(" ").split())
+    return text_of(soup(response))
 
 
 def change_link(thanks) -> str:
-    return soup(thanks).find(class_="reference__link").find("a")["href"]
+    return soup(thanks).find("a", attrs={"data-keep-link": True})["href"]
 
 
 @pytest.fixture
@@ -62,7 +69,46 @@ def test_the_form_offers_as_soon_as_you_can_by_default_and_the_open_times_by_day
     assert page.find("label", attrs={"for": "id_call_at"})
     groups = select.find_all("optgroup")
     assert len(groups) == 10 and groups[1]["label"] == "Tuesday, December 8"
-    assert groups[1].find("option").get_text() == "Tuesday, December 8, 10:00–10:30 am Eastern"
+    # Short day then time, so that a phone's closed select shows both; the zone is said once, in the hint.
+    assert groups[1].find("option").get_text() == "Tue Dec 8, 10:00–10:30 am"
+    assert "in Eastern time" in page.find(id="id_call_at_helptext").get_text()
+
+
+def test_when_is_one_question_whose_answers_carry_the_time_of_day_or_the_day_and_time(client, monday_morning):
+    page = soup(client.get(FORM_URL))
+    words = text_of(page)
+    assert words.count("When should we call you?") == 1
+    assert "When is it best to call you?" not in words and "skip this" not in words
+    question = page.find(id="div_id_when")
+    asap_part, chosen_part = question.find_all(attrs={"data-call-choice-for": True})
+    assert asap_part.find_previous("input", attrs={"name": "when"})["value"] == "asap"
+    assert [box["value"] for box in asap_part.find_all("input", attrs={"name": "call_times"})] == [
+        "mornings",
+        "afternoons",
+    ]
+    assert chosen_part.find_previous("input", attrs={"name": "when"})["value"] == "chosen"
+    assert chosen_part.find("select", id="id_call_at")
+    # Nothing else on the form asks for the time of day.
+    assert len(page.find_all("input", attrs={"name": "call_times"})) == 2
+
+
+def test_as_soon_as_you_can_says_the_time_the_server_computes(client, monday_morning):
+    # Monday 9 am, open 8 am to 5 pm, four hours of opening time: by 1 pm today.
+    page = soup(client.get(FORM_URL))
+    assert page.find(id="id_when_0_helptext").get_text() == "We will call you as soon as we can, usually by 1 pm today."
+    assert "We will call you as soon as we can, usually by 1 pm today" in text_of(page.find("aside"))
+    with time_machine.travel(eastern(2026, 12, 7, 15), tick=False):
+        later = soup(client.get(FORM_URL))
+        assert "usually by 10 am tomorrow" in later.find(id="id_when_0_helptext").get_text()
+        client.post(FORM_URL, valid_answers())
+        thanks = client.get(THANKS_URL)
+    assert "We will call you as soon as we can, usually by 10 am tomorrow" in text(thanks)
+
+
+def test_the_time_picked_is_repeated_in_full_when_the_form_comes_back(client, monday_morning):
+    response = client.post(FORM_URL, choose(TUESDAY_10AM, name=""))
+    chosen = soup(response).find(attrs={"data-call-choice-words": True})
+    assert " ".join(chosen.get_text(" ").split()) == "You chose Tuesday, December 8, 10:00–10:30 am Eastern ."
 
 
 def test_choosing_a_time_books_it_and_the_thanks_page_says_it(client, monday_morning):
@@ -144,9 +190,9 @@ def test_the_calendar_file_comes_from_the_cookie_and_says_nothing_of_the_clinic(
 def test_the_private_link_moves_the_call_and_the_thanks_page_follows(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
     link = change_link(client.get(THANKS_URL))
-    page = client.get(link)
+    page = client.get(link, follow=True)
     assert page.status_code == 200 and "Tuesday, December 8, 10:00–10:30 am Eastern" in text(page)
-    moved = client.post(link, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
+    moved = client.post(YOUR_CALL_URL, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
     assert moved.status_code == 303
     assert "Done: your call is moved" in text(client.get(moved["Location"]))
     assert ConsultationRequest.objects.get().booking.starts_at == eastern(2026, 12, 9, 11)
@@ -155,9 +201,9 @@ def test_the_private_link_moves_the_call_and_the_thanks_page_follows(client, mon
 
 def test_the_private_link_refuses_a_full_time_clearly(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
-    link = change_link(client.get(THANKS_URL))
+    client.get(change_link(client.get(THANKS_URL)))
     stored_request(call_at=eastern(2026, 12, 9, 11), change_link_hash="y" * 64, phone="+12075550112")
-    refused = client.post(link, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
+    refused = client.post(YOUR_CALL_URL, {"action": "move", "call_at": slot_value(eastern(2026, 12, 9, 11))})
     assert refused.status_code == 200 and "someone else has just taken that time" in text(refused)
     assert ConsultationRequest.objects.filter(booking__starts_at=TUESDAY_10AM).exists()
 
@@ -165,8 +211,8 @@ def test_the_private_link_refuses_a_full_time_clearly(client, monday_morning):
 @pytest.mark.parametrize("value", TYPED_OUT_OF_RANGE)
 def test_the_private_link_refuses_a_time_out_of_any_calendar_clearly(client, monday_morning, value):
     client.post(FORM_URL, choose(TUESDAY_10AM))
-    link = change_link(client.get(THANKS_URL))
-    refused = client.post(link, {"action": "move", "call_at": value})
+    client.get(change_link(client.get(THANKS_URL)))
+    refused = client.post(YOUR_CALL_URL, {"action": "move", "call_at": value})
     assert refused.status_code == 200
     assert ConsultationRequest.objects.get().booking.starts_at == TUESDAY_10AM
 
@@ -174,15 +220,16 @@ def test_the_private_link_refuses_a_time_out_of_any_calendar_clearly(client, mon
 def test_cancelling_through_the_link_asks_first_then_closes_the_request(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
     link = change_link(client.get(THANKS_URL))
-    asked = client.post(link, {"action": "cancel"})
+    client.get(link)
+    asked = client.post(YOUR_CALL_URL, {"action": "cancel"})
     assert asked.status_code == 200 and "Cancel your call?" in text(asked)
     assert Booking.objects.exists()
-    done = client.post(link, {"action": "confirm_cancel"})
+    done = client.post(YOUR_CALL_URL, {"action": "confirm_cancel"})
     assert done.status_code == 303
     assert "Your call is cancelled" in text(client.get(done["Location"]))
     stored = ConsultationRequest.objects.get()
     assert stored.status == Status.CLOSED and not Booking.objects.exists()
-    assert client.get(link).status_code == 404
+    assert client.get(link, follow=True).status_code == 404
 
 
 def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_log(client, monday_morning, caplog):
@@ -195,24 +242,54 @@ def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_lo
             "/request-a-call-back/your-call/%ff%fe/",
             "/request-a-call-back/your-call/" + "a" * 300 + "/",
         ):
-            response = client.get(url)
+            response = client.get(url, follow=True)
             assert response.status_code == 404
             assert "This link no longer works" in text(response) and TEST_PHONE in text(response)
         nul = client.get(tampered.rstrip("/") + "%00/")
         assert nul.status_code == 400 and TEST_PHONE in text(nul)
     with time_machine.travel(eastern(2026, 12, 8, 10, 31), tick=False):
-        assert client.get(link).status_code == 404
+        assert client.get(link, follow=True).status_code == 404
+        # The link only redirects; a POST to it is refused, and Django logs that with the path.
+        assert client.post(tampered).status_code == 405
     token = tampered.rstrip("/").rsplit("/", 1)[1]
     console = next(
         handler
         for handler in logging.getLogger().handlers
         if any(isinstance(each, HidePrivateLinks) for each in handler.filters)
     )
-    not_found = [record for record in caplog.records if record.name in ("django.request", "django.security")]
-    assert not_found  # Django did log the refused requests...
-    logged = "\n".join(console.format(record) for record in not_found if console.filter(record))
+    refused = [record for record in caplog.records if record.name in ("django.request", "django.security")]
+    assert len(refused) >= 2  # Django did log the refused requests...
+    logged = "\n".join(console.format(record) for record in refused if console.filter(record))
     assert "your-call/" in logged and token not in logged  # ...without the token
     assert not re.search(r"your-call/[A-Za-z0-9_-]{20,}", logged)
+
+
+def test_the_private_link_trades_its_token_for_a_short_lived_cookie_and_a_token_free_page(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    link = change_link(client.get(THANKS_URL))
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    opened = client.get(link)
+    # No page at the tokened address (so no asset or beacon ever carries it as Referer), only a redirect.
+    assert opened.status_code == 303 and opened["Location"] == YOUR_CALL_URL and not opened.content
+    assert opened["Referrer-Policy"] == "strict-origin" and "no-store" in opened["Cache-Control"]
+    cookie = opened.cookies[views.PRIVATE_LINK_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["path"] == YOUR_CALL_URL
+    assert 0 < int(cookie["max-age"]) <= 60 * 60
+    page = client.get(YOUR_CALL_URL)
+    assert page.status_code == 200 and "Tuesday, December 8" in text(page)
+    assert page["Referrer-Policy"] == "strict-origin"
+    assert token not in page.content.decode()
+    # No visit counted on the private pages: the count would send their address.
+    assert not soup(page).find("script", src=re.compile("count"))
+    assert not soup(client.post(YOUR_CALL_URL, {"action": "cancel"})).find("script", src=re.compile("count"))
+    # The cookie is short-lived: after it, the page asks for the link again (and the link still works).
+    with time_machine.travel(MONDAY_9AM + timedelta(seconds=views.PRIVATE_LINK_COOKIE_MAX_AGE + 1), tick=False):
+        closed = client.get(YOUR_CALL_URL)
+        assert closed.status_code == 404 and "Please open your private link again" in text(closed)
+        assert client.get(link, follow=True).status_code == 200
+    # Another browser, without the cookie, sees nothing of the call.
+    other = Client().get(YOUR_CALL_URL)
+    assert other.status_code == 404 and "Tuesday" not in text(other)
 
 
 def test_the_blank_form_stops_offering_a_time_once_it_is_taken(client, monday_morning):
@@ -249,3 +326,60 @@ def test_each_visitor_gets_their_own_tokens_in_the_blank_form_page_it_renders_on
     csrf, form_token = second_tokens
     answers = choose(TUESDAY_10AM, csrfmiddlewaretoken=csrf, form_token=form_token)
     assert second.post(FORM_URL, answers).status_code == 303
+
+
+def test_the_thanks_page_offers_the_link_as_a_button_to_copy_or_share_and_no_second_request(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    page = soup(client.get(THANKS_URL))
+    button = page.find("a", attrs={"data-keep-link": True})
+    assert text_of(button) == "Move or cancel your call" and "btn" in button["class"]
+    assert button["href"].startswith("http://testserver/request-a-call-back/your-call/")
+    # Copy and share need the script (which shows them); without it the address is one click away.
+    assert page.find("button", attrs={"data-keep-link-copy": True}).has_attr("hidden")
+    assert page.find("button", attrs={"data-keep-link-share": True}).has_attr("hidden")
+    assert page.find("input", id="private-link")["value"] == button["href"]
+    assert page.find("script", src=re.compile(r"js/keep-link\.js$")).has_attr("defer")
+    # The raw address is no longer the page's way to the link.
+    assert not page.find("a", string=re.compile("your-call/"))
+    # The header's call-back button would invite a duplicate request.
+    assert not page.find("header").find("a", string="Request a call-back")
+    assert soup(client.get(FORM_URL)).find("header").find("a", string="Request a call-back")
+
+
+def test_the_calendar_file_reminds_and_is_offered_again_from_the_private_page_after_a_move(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    first = icalendar.Calendar.from_ical(client.get(f"{THANKS_URL}phone-call.ics").content)
+    (alarm,) = first.walk("VALARM")
+    assert str(alarm["ACTION"]) == "DISPLAY" and str(alarm["DESCRIPTION"]) == "Phone call"
+    assert alarm.decoded("TRIGGER") == -timedelta(minutes=15)
+    client.get(change_link(client.get(THANKS_URL)))
+    # Moved by staff: the private page shows the new time and offers the file again, with the new time.
+    move_booked_call(booking=Booking.objects.get(), starts_at=eastern(2026, 12, 9, 11), by=staff_member("intake"))
+    page = client.get(YOUR_CALL_URL)
+    assert "Wednesday, December 9, 11:00–11:30 am Eastern" in text(page)
+    file_url = soup(page).find("a", string="Add to calendar")["href"]
+    assert file_url == f"{YOUR_CALL_URL}phone-call.ics"
+    again = client.get(file_url)
+    assert again.status_code == 200 and again["Referrer-Policy"] == "strict-origin"
+    event = icalendar.Calendar.from_ical(again.content).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == eastern(2026, 12, 9, 11) and event.walk("VALARM")
+    assert str(event["SUMMARY"]) == str(first.walk("VEVENT")[0]["SUMMARY"])
+    assert Client().get(file_url).status_code == 404  # no cookie, no file
+
+
+def test_the_private_page_says_what_intake_has_done_with_times_only(client, monday_morning):
+    client.post(FORM_URL, choose(TUESDAY_10AM, voicemail_ok="no"))
+    link = change_link(client.get(THANKS_URL))
+    assert "What we have done so far" not in text(client.get(link, follow=True))
+    stored = ConsultationRequest.objects.get()
+    intake = staff_member("intake")
+    with time_machine.travel(eastern(2026, 12, 7, 10, 3), tick=False):
+        record_call_attempt(
+            consultation_request=stored, by=intake, outcome=CallOutcome.NO_ANSWER, note="Sounded like a work phone"
+        )
+        page = text(client.get(link, follow=True))
+    assert (
+        "What we have done so far We called at 10:03 am on Monday, December 7 and did not leave a voicemail, as you "
+        "asked. We will try again." in page
+    )
+    assert "work phone" not in page and "intake" not in page

@@ -1,4 +1,4 @@
-"""Migration 0014 gives the requests stored before `due_by` existed the time their call was due."""
+"""Migration 0015 gives the requests stored before `due_by` existed the time their call was due."""
 
 import importlib
 
@@ -14,7 +14,7 @@ from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("consultations.migrations.0014_due_by_for_requests_stored_before_it_existed")
+migration = importlib.import_module("consultations.migrations.0015_due_by_for_requests_stored_before_it_existed")
 FRIDAY_EVENING = eastern(2026, 12, 4, 19)
 
 

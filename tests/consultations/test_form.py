@@ -23,7 +23,6 @@ def test_the_form_page_has_its_fields_labelled_with_required_ones_marked_in_word
     assert labels["id_phone"] == "Phone number (required)"
     assert labels["id_email"] == "Email address (optional)"
     assert labels["id_message"] == "Anything you would like us to know (optional)"
-    assert labels["id_agree_to_privacy_notice"].endswith("(required)")
     legends = [" ".join(legend.get_text(" ").split()) for legend in form.find_all("legend")]
     assert legends == [
         "When is it best to call you? (required)",
@@ -44,7 +43,16 @@ def test_the_inputs_help_phones_and_password_managers(client):
     assert phone["aria-describedby"] == "id_phone_helptext" and form.find(id="id_phone_helptext")
     assert form["method"] == "post" and form.has_attr("novalidate")
     assert "medical details" in form.find(id="id_message_helptext").get_text()
-    assert form.find(id="id_agree_to_privacy_notice_helptext").find("a")["href"] == "/privacy/"
+
+
+def test_the_form_tells_people_about_the_privacy_notice_and_asks_no_one_to_tick_a_box(client):
+    form = soup(client.get(FORM_URL)).find("form", class_="callback-form")
+    assert not form.find("input", attrs={"type": "checkbox", "name": re.compile("privacy")})
+    notice = form.find(class_="callback-form__privacy")
+    assert notice.find("a")["href"] == "/privacy/"
+    assert notice.find_next("button")["type"] == "submit"
+    assert client.post(FORM_URL, valid_answers()).status_code == 303
+    assert ConsultationRequest.objects.get().privacy_notice_shown_at is not None
 
 
 def test_the_page_gives_the_phone_number_and_what_happens_next(client):
@@ -138,7 +146,6 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("email", "sam\u2060@example.com", "hidden characters"),
         ("name", "Z" + "\u0336\u0337\u0338" * 4, "more accents on one letter"),
         ("message", "help" + "\u0301" * 30, "more accents on one letter"),
-        ("agree_to_privacy_notice", None, "Check the box to agree to the privacy notice"),
     ],
 )
 def test_each_invalid_answer_has_its_own_message_and_nothing_is_stored(client, field, value, message):
@@ -212,7 +219,6 @@ def test_an_error_page_is_titled_error_focuses_the_summary_and_keeps_the_answers
     assert "Hello &lt;there&gt;" in response.content.decode()
     assert [box.has_attr("checked") for box in page.find_all("input", attrs={"name": "call_times"})] == [True, True]
     assert page.find(id="id_voicemail_ok_1").has_attr("checked")
-    assert page.find(id="id_agree_to_privacy_notice").has_attr("checked")
     # The same one-time token goes back, so fixing the mistake still sends one request.
     assert page.find("input", attrs={"name": FORM_TOKEN_FIELD})["value"] == answers[FORM_TOKEN_FIELD]
 

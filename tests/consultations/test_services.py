@@ -35,7 +35,7 @@ def test_a_request_is_stored_as_given_with_a_readable_reference():
     assert str(request) == request.reference_display == f"{request.reference[:4]}-{request.reference[4:]}"
     assert (request.call_mornings, request.call_afternoons, request.call_evenings) == (False, True, True)
     assert request.status == Status.NEW and request.spam_reason == ""
-    assert request.created_at == request.privacy_notice_agreed_at == now
+    assert request.created_at == request.privacy_notice_shown_at == now
     assert (request.name, request.phone, request.email, request.message) == (
         "Anne-Marie",
         "+12075550142",

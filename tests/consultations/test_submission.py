@@ -43,7 +43,9 @@ def test_sending_the_form_stores_one_request_and_redirects_with_303_to_the_thank
     assert reference_on(thanks) == stored.reference_display
     assert GROUPED_REFERENCE.match(reference_on(thanks))
     lead = " ".join(soup(thanks).find(class_="lead").get_text(" ").split())
-    assert re.match(r"We aim to call you by \d{1,2}(:\d\d)? [ap]m (today|tomorrow|on \w+day) \.", lead), lead
+    assert re.match(
+        r"We will call you as soon as we can, usually by \d{1,2}(:\d\d)? [ap]m (today|tomorrow|on \w+day) \.", lead
+    ), lead
 
 
 def test_the_thanks_page_says_the_same_on_refresh_and_nothing_personal(client):
@@ -242,8 +244,8 @@ def test_the_thanks_page_of_a_friday_evening_request_promises_monday(client, set
     monkeypatch.setattr(timezone, "now", lambda: friday_evening)
     client.post(FORM_URL, valid_answers())
     lead = " ".join(soup(client.get(THANKS_URL)).find(class_="lead").get_text(" ").split())
-    assert lead.startswith("We aim to call you by 1 pm on Monday")
+    assert lead.startswith("We will call you as soon as we can, usually by 1 pm on Monday")
     # Seen again on Monday morning, the same promise reads "today".
     monkeypatch.setattr(timezone, "now", lambda: friday_evening + timedelta(days=2, hours=14))
     lead = " ".join(soup(client.get(THANKS_URL)).find(class_="lead").get_text(" ").split())
-    assert lead.startswith("We aim to call you by 1 pm today")
+    assert lead.startswith("We will call you as soon as we can, usually by 1 pm today")

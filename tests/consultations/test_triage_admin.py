@@ -231,7 +231,7 @@ def _many_requests(count: int, user) -> None:
             call_evenings=False,
             voicemail_ok=True,
             request_for="myself",
-            privacy_notice_agreed_at=now,
+            privacy_notice_shown_at=now,
             status=Status.ATTEMPTING_CONTACT,
             assigned_to=user,
             submission_token=secrets.token_urlsafe(16),

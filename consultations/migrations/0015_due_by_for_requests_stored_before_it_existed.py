@@ -34,7 +34,7 @@ def fill_due_by(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0013_staff_notification_send_time_and_error_reports"),
+        ("consultations", "0014_privacy_notice_shown_and_emails_to_the_person"),
         ("clinic", "0002_referrals_plans_language_notices"),
     ]
 
