@@ -4,9 +4,9 @@ request waited for its first call, in the clinic's opening time. Reads only; not
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, Min, OuterRef
 
+from consultations import promises
 from consultations.models import ConsultationRequest, Status, StatusChange
 from pages.clock import ClinicClock, clinic_clock
 from portland_site.clinic_time import in_clinic_time
@@ -18,8 +18,8 @@ class RequestTiming:
     contacted: bool  # staff moved it on from new (other than to spam)
     scheduled: bool  # it reached "consultation scheduled" at some point
     hours_to_first_call: float | None  # opening hours from receipt to the first call attempt; None: not called yet
-    called_within_promise: bool  # first call within CONSULTATION_CALLBACK_BUSINESS_HOURS of opening time
-    went_overdue: bool  # still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, as the queue counts it
+    called_within_promise: bool  # first call by promises.call_due_by
+    went_overdue: bool  # still new at promises.overdue_from, as the queue counts it
 
 
 def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -> float:
@@ -39,8 +39,6 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
     """One RequestTiming per request received in [received_from, received_before), spam left out, oldest first."""
     now = in_clinic_time(now)
     clock = clinic_clock()
-    promise = timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS)
-    overdue_after = timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
     was_scheduled = StatusChange.objects.filter(
         consultation_request=OuterRef("pk"), to_status=Status.CONSULTATION_SCHEDULED
     )
@@ -49,21 +47,22 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
         .filter(created_at__gte=received_from, created_at__lt=received_before)
         .annotate(first_call=Min("call_attempts__attempted_at"), was_scheduled=Exists(was_scheduled))
         .order_by("created_at")
-        .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status")
+        .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status", "booking__ends_at")
     )
     timings = []
-    for created, contacted, first_call, was_scheduled, status in rows:
+    for created, contacted, first_call, was_scheduled, status, booked_ends_at in rows:
         created = in_clinic_time(created)
         first_call = in_clinic_time(first_call) if first_call else None
+        promise = {"received_at": created, "booked_ends_at": booked_ends_at, "clock": clock}
+        due_by, overdue_at = promises.call_due_by(**promise), promises.overdue_from(**promise)
         timings.append(
             RequestTiming(
                 received_at=created,
                 contacted=contacted is not None,
                 scheduled=was_scheduled or status == Status.CONSULTATION_SCHEDULED,
                 hours_to_first_call=_opening_hours_between(clock, created, first_call) if first_call else None,
-                called_within_promise=bool(first_call) and first_call <= clock.add_business_hours(created, promise),
-                went_overdue=(in_clinic_time(contacted) if contacted else now)
-                >= clock.add_business_hours(created, overdue_after),
+                called_within_promise=bool(first_call and due_by) and first_call <= due_by,
+                went_overdue=overdue_at is not None and (contacted or now) >= overdue_at,
             )
         )
     return timings

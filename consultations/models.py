@@ -1,6 +1,6 @@
 """Call-back requests: what a person sent through the form, and where staff are with it."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -8,10 +8,9 @@ from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, V
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from pages.clock import NoOpeningTime, clinic_clock
+from consultations.promises import past_overdue
 from pages.models import Weekday
 from portland_site import phones
-from portland_site.clinic_time import in_clinic_time
 
 
 class Status(models.TextChoices):
@@ -43,25 +42,9 @@ class SpamReason(models.TextChoices):
     TOO_FAST = "too_fast", "Sent less than 3 seconds after the form was opened"
 
 
-def overdue_since(now: datetime | None = None) -> datetime | None:
-    """Requests still new that arrived at or before this moment are overdue.
-
-    Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time (closures are
-    closed time). None, and nothing is overdue, when no opening time is recorded.
-    """
-    now = in_clinic_time(now)
-    try:
-        return clinic_clock().subtract_business_hours(now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS))
-    except NoOpeningTime:
-        return None
-
-
 def _overdue(now: datetime | None) -> Q:
-    """Still new (no call attempt) when the booked call's time has passed, or, without a booking, after the SLA."""
-    since = overdue_since(now)
-    missed_booking = Q(booking__ends_at__lte=now or timezone.now())
-    late = missed_booking if since is None else missed_booking | Q(booking__isnull=True, created_at__lte=since)
-    return Q(status=Status.NEW) & late
+    """Still new when its promise has passed (see consultations/promises.py)."""
+    return Q(status=Status.NEW) & past_overdue(now)
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -69,7 +52,7 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
-        """The one definition of overdue (the queue, the dashboard and the staff digest all use it)."""
+        """Overdue requests, as the queue, the dashboard and the staff digest count them."""
         return self.filter(_overdue(now))
 
     def not_overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":

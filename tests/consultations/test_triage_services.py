@@ -15,8 +15,8 @@ from consultations.models import (
     ConsultationRequest,
     SpamReason,
     Status,
-    overdue_since,
 )
+from consultations.promises import overdue_since
 from consultations.services import (
     add_note,
     assign_request,
