@@ -18,10 +18,10 @@ import icalendar
 from django.conf import settings
 from django.utils import timezone
 
-from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow, ConsultationRequest
+from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow
 from pages.clock import ClinicClock, clinic_clock
 from pages.facts import facts_version
-from portland_site.clinic import call_time_in_words, day_in_words, format_time, format_time_range, zone_in_words
+from portland_site.clinic import day_in_words, format_time_range
 from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
 
 # How many days with call windows the form offers, and how far it looks for them past closures.
@@ -336,15 +336,3 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()
-
-
-def promise_in_words(consultation_request: ConsultationRequest) -> str:
-    """What the request was promised, for staff: "Booked call: Tuesday, December 8, 10:00–10:30 am Eastern", or
-    "Due by: Monday, December 7, 1 pm Eastern" for "as soon as you can"; empty when it was promised nothing."""
-    booking = getattr(consultation_request, "booking", None)
-    if booking is not None:
-        return f"Booked call: {call_time_in_words(booking.starts_at, booking.ends_at)}"
-    if consultation_request.due_by is None:
-        return ""
-    due = in_clinic_time(consultation_request.due_by)
-    return f"Due by: {day_in_words(due)}, {format_time(due.time())} {zone_in_words(due)}"

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
-from consultations.booking import promise_in_words
 from consultations.models import ConsultationRequest, NotificationKind, StaffNotification
+from consultations.promises import promise_in_words
 from portland_site.clinic_time import in_clinic_time
 
 

@@ -108,6 +108,9 @@ class StaffAdminSite(AdminSite):
     site_header = f"{settings.CLINIC_NAME}: staff"
     site_title = f"{settings.CLINIC_NAME} staff"
     index_title = "Call-back requests and staff tools"
+    # The working pages (the queue, the call sheet) need the width on a laptop; the index and the breadcrumbs lead
+    # everywhere the sidebar did.
+    enable_nav_sidebar = False
 
     # Read per request rather than at import so that tests can switch two-factor on and off.
     @property

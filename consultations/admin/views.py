@@ -1,19 +1,19 @@
-"""The queue's own pages beside Django's list and form: the export, the day's calls and moving a booked call."""
+"""The queue's own pages beside Django's list and form: the export and moving a booked call (the URLs of the call
+sheet's too, in calls.py)."""
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from consultations import booking, services
-from consultations.admin.display import promised_today
-from consultations.models import OPEN_STATUSES, ConsultationRequest
-from portland_site.clinic import call_time_in_words, day_in_words
-from portland_site.clinic_time import clinic_days, in_clinic_time
+from consultations.models import ConsultationRequest
+from consultations.promises import promise_in_words
+from portland_site.clinic import call_time_in_words
+from portland_site.clinic_time import in_clinic_time
 
 
 class TriageViewsMixin:
@@ -33,8 +33,13 @@ class TriageViewsMixin:
             ),
             path(
                 "today/",
-                self.admin_site.admin_view(self.today_view),
+                self.admin_site.admin_view(self.call_sheet_view),
                 name="consultations_consultationrequest_today",
+            ),
+            path(
+                "<int:object_id>/call/",
+                self.admin_site.admin_view(self.record_call_view),
+                name="consultations_consultationrequest_record_call",
             ),
             path(
                 "<int:object_id>/move-call/",
@@ -98,44 +103,8 @@ class TriageViewsMixin:
                 "opts": self.opts,
                 "original": consultation_request,
                 "change_url": change_url,
-                "booked_for": booking.promise_in_words(consultation_request),
+                "booked_for": promise_in_words(consultation_request),
                 "form": form,
-            },
-        )
-
-    def today_view(self, request: HttpRequest) -> HttpResponse:
-        """The calls promised for today, in time order: booked calls, and "as soon as possible" requests due today
-        and still open. References, times, statuses and assignees only, as the queue shows."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        now = in_clinic_time()
-        day_starts, day_ends = clinic_days(now.date(), now.date())
-        calls = (
-            ConsultationRequest.objects.with_triage_figures()
-            .filter(
-                Q(booking__starts_at__gte=day_starts, booking__starts_at__lt=day_ends)
-                | Q(booking__isnull=True, status__in=OPEN_STATUSES, due_by__gte=day_starts, due_by__lt=day_ends)
-            )
-            .select_related("booking", "assigned_to")
-            .order_by("promised_at", "created_at")
-        )
-        rows = [
-            {
-                "request": call,
-                "url": reverse("admin:consultations_consultationrequest_change", args=[call.pk]),
-                "when": promised_today(call),
-            }
-            for call in calls
-        ]
-        return TemplateResponse(
-            request,
-            "admin/consultations/consultationrequest/today.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Today’s calls: {day_in_words(now)}",
-                "opts": self.opts,
-                "rows": rows,
-                "queue_url": reverse("admin:consultations_consultationrequest_changelist"),
             },
         )
 
