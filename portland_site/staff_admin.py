@@ -79,13 +79,26 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
             raise forms.ValidationError(self.failed_message, code="invalid_login") from error
 
     def _chosen_device(self, user):
-        # django-otp asks the user to pick a device; with a single authenticator app that is a pointless step.
-        if self.cleaned_data.get("otp_device"):
-            return super()._chosen_device(user)
+        # Every confirmed authenticator of the account, whatever the request names: _verify_token tries each.
         devices = list(devices_for_user(user, for_verify=True))
         if not devices:
             raise forms.ValidationError(self.failed_message, code="no_device")
-        return devices[0] if len(devices) == 1 else None
+        return devices
+
+    def _verify_token(self, user, token, devices=None):
+        # With several authenticator apps, the code is tried against each rather than asking which one: a list
+        # of the account's devices shown after a right password would tell a right password from a wrong one.
+        # A device that does not match records a failed attempt (django-otp's throttle), as a wrong code would.
+        for device in devices:
+            try:
+                return super()._verify_token(user, token, device)
+            except forms.ValidationError as error:
+                refused = error
+        raise refused
+
+    def _update_form(self, user):
+        """Leave the form as it was: django-otp re-renders the password (and lists the account's devices) after a
+        right password, which would answer a right password and a wrong one differently."""
 
 
 class DeclaredAutocompleteView(AutocompleteJsonView):
