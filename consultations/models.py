@@ -299,7 +299,8 @@ class Note(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step of a request's timeline, written only by services.change_status."""
+    """One step of a request's timeline, written only by the services: a status change (change_status), or a booked
+    call moved (move_booked_call: the same status before and after, the move in `reason`)."""
 
     consultation_request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name="call-back request"

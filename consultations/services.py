@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import take_place
+from consultations.booking import call_time_of_day, take_place
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
@@ -32,6 +32,7 @@ from consultations.models import (
 )
 from consultations.outbox import delete_task_runs_for, record_request_notifications
 from pages.clock import NoOpeningTime, clinic_clock
+from portland_site.clinic import call_start_time
 from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -424,6 +425,22 @@ def move_booked_call(
     slot = take_place(starts_at, now=now, moving=booking)
     booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
     booking.save(update_fields=["starts_at", "ends_at"])
+    consultation_request = booking.consultation_request
+    # The best time to call is now the part of the day of the new time, as when a call is booked.
+    part_of_day = call_time_of_day(slot.starts_at)
+    consultation_request.call_mornings = part_of_day == CallTime.MORNINGS
+    consultation_request.call_afternoons = part_of_day == CallTime.AFTERNOONS
+    consultation_request.call_evenings = part_of_day == CallTime.EVENINGS
+    consultation_request.save(update_fields=["call_mornings", "call_afternoons", "call_evenings"])
+    # On the request's timeline too, beside its status changes: the status stays as it was.
+    StatusChange.objects.create(
+        consultation_request=consultation_request,
+        changed_at=now,
+        changed_by=by,
+        from_status=consultation_request.status,
+        to_status=consultation_request.status,
+        reason=f"call moved{'' if by else ' by the person'}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
+    )
     who = "" if by else " by the person, through their link"
     record_audit(
         actor=by,
@@ -434,6 +451,12 @@ def move_booked_call(
     )
     logger.info("Call-back request %s: booked call moved", booking.consultation_request)
     return booking
+
+
+def _call_start(moment: datetime) -> str:
+    """ "Tue Dec 8, 10:00 am": a booked call's start, short enough for a timeline's reason."""
+    moment = in_clinic_time(moment)
+    return f"{moment:%a %b} {moment.day}, {call_start_time(moment)}"
 
 
 @transaction.atomic

@@ -10,8 +10,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from consultations import booking, services
+from consultations.admin.calls import call_facts
+from consultations.call_sheet import with_call_facts
 from consultations.models import ConsultationRequest
-from consultations.promises import promise_in_words
 from portland_site.clinic import call_time_in_words
 from portland_site.clinic_time import in_clinic_time
 
@@ -103,7 +104,13 @@ class TriageViewsMixin:
                 "opts": self.opts,
                 "original": consultation_request,
                 "change_url": change_url,
-                "booked_for": promise_in_words(consultation_request),
+                "call": call_facts(
+                    with_call_facts(ConsultationRequest.objects.filter(pk=consultation_request.pk))
+                    .select_related("booking")
+                    .get(),
+                    can_record=False,
+                    promise_style="full",
+                ),
                 "form": form,
             },
         )
@@ -119,8 +126,10 @@ class MoveCallForm(forms.Form):
     def offer(self, days: list[booking.CallDay]) -> None:
         """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
         so that a time taken meanwhile gets its own message."""
+        # Each time names its day too: a closed list shows the chosen option alone.
         self.fields["starts_at"].widget.choices = [("", "Choose a time")] + [
-            (day.label, [(slot.value, slot.label) for slot in day.slots]) for day in days
+            (day.label, [(slot.value, f"{slot.starts_at:%a %b} {day.day.day}, {slot.label}") for slot in day.slots])
+            for day in days
         ]
 
     def clean_starts_at(self):

@@ -115,7 +115,9 @@ def test_no_voicemail_is_a_large_badge_and_is_never_offered(live_server, intake_
     assert lee.get_by_role("button", name="No answer — left voicemail").count() == 1
 
 
-def test_the_call_sheet_and_a_request_page_have_no_axe_violations(live_server, intake_page, a_working_day):
+def test_the_call_sheet_a_request_page_and_moving_a_call_have_no_axe_violations(
+    live_server, intake_page, a_working_day
+):
     page = intake_page
     found = {}
     for name, url in (
@@ -124,6 +126,10 @@ def test_the_call_sheet_and_a_request_page_have_no_axe_violations(live_server, i
         (
             "admin-request-first-screen",
             reverse("admin:consultations_consultationrequest_change", args=[a_working_day["no_voicemail"].pk]),
+        ),
+        (
+            "admin-move-the-call",
+            reverse("admin:consultations_consultationrequest_move_call", args=[a_working_day["tomorrow"].pk]),
         ),
     ):
         page.goto(live_server.url + url)

@@ -11,7 +11,7 @@ from django.test import Client
 
 from consultations import emails
 from consultations.booking import CallSlot, new_change_link, open_call_times
-from consultations.models import AuditEntry, BookingRules, CallWindow, StaffNotification, Status
+from consultations.models import AuditEntry, BookingRules, CallTime, CallWindow, StaffNotification, Status
 from consultations.services import cancel_booked_call, change_status
 from portland_site.clinic import by_when
 from portland_site.clinic_time import in_clinic_time
@@ -250,8 +250,12 @@ def test_staff_move_a_booked_call_and_the_persons_link_shows_the_new_time():
     page = soup(intake.get(move_url(request)))
     tuesday = page.find("optgroup", label="Tuesday, December 8")
     offered = [option.get_text() for option in tuesday.find_all("option")]
-    assert "10:00–10:30 am Eastern" in offered  # its own time, still its place
-    assert "10:30–11:00 am Eastern" not in offered  # full
+    assert "Tue Dec 8, 10:00–10:30 am Eastern" in offered  # its own time, still its place; with its day
+    assert "Tue Dec 8, 10:30–11:00 am Eastern" not in offered  # full
+    panel = page.select_one(".call-panel")
+    assert panel.select_one(".call-name").get_text(strip=True) == "Sam"
+    assert panel.select_one(".call-phone a").get_text(strip=True) == "(207) 555-0142"
+    assert panel.select_one(".call-when").get_text(" ", strip=True).startswith("Booked call: Tuesday, December 8")
     new_time = CallSlot(starts_at=eastern(2026, 12, 8, 11), ends_at=eastern(2026, 12, 8, 11, 30))
 
     response = intake.post(move_url(request), {"starts_at": new_time.value}, follow=True)
@@ -260,6 +264,17 @@ def test_staff_move_a_booked_call_and_the_persons_link_shows_the_new_time():
     request.booking.refresh_from_db()
     assert request.booking.starts_at == eastern(2026, 12, 8, 11)
     assert AuditEntry.objects.filter(references=str(request), detail__startswith="call moved").exists()
+    request.refresh_from_db()
+    assert request.call_times == [CallTime.MORNINGS]
+    [moved] = request.status_changes.all()
+    assert (moved.from_status, moved.to_status, moved.reason, moved.changed_by.username) == (
+        Status.NEW,
+        Status.NEW,
+        "call moved: Tue Dec 8, 10:00 am → Tue Dec 8, 11:00 am",
+        "intake",
+    )
+    timeline = soup(intake.get(f"{ADMIN}{request.pk}/change/")).select_one(".triage-timeline")
+    assert "call moved: Tue Dec 8, 10:00 am → Tue Dec 8, 11:00 am" in timeline.get_text()
     your_call = Client().get(f"/request-a-call-back/your-call/{token}/")
     assert "Tuesday, December 8, 11:00–11:30 am Eastern" in your_call.content.decode()
 
