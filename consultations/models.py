@@ -7,10 +7,13 @@ from django.db import models
 from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from consultations.promises import past_overdue
 from pages.models import Weekday
 from portland_site import phones
+from portland_site.clinic import format_time
+from portland_site.clinic_time import in_clinic_time
 
 
 class Status(models.TextChoices):
@@ -222,7 +225,7 @@ class CallWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{self.get_weekday_display()} {format_time(self.starts)}–{format_time(self.ends)}"
 
 
 class Booking(models.Model):
@@ -276,8 +279,8 @@ class CallAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Never the note: this string reaches admin history.
-        return f"#{self.pk}"
+        # Never the note: this string reaches admin history ("Added call attempt “No answer”").
+        return self.get_outcome_display()
 
 
 class Note(models.Model):
@@ -357,7 +360,9 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.row_count} at {self.at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.get_action_display()} {self.row_count} at {date_format(in_clinic_time(self.at), 'DATETIME_FORMAT')}"
+        )
 
 
 class NotificationKind(models.TextChoices):

@@ -446,7 +446,7 @@ def move_booked_call(
         actor=by,
         action=AuditAction.CHANGED,
         consultation_requests=[booking.consultation_request],
-        detail=f"call moved{who}: {in_clinic_time(previous):%b %d %H:%M} → {slot.starts_at:%b %d %H:%M}",
+        detail=f"call moved{who}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
         now=now,
     )
     logger.info("Call-back request %s: booked call moved", booking.consultation_request)

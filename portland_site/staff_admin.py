@@ -118,6 +118,7 @@ class DeclaredAutocompleteView(AutocompleteJsonView):
 
 class StaffAdminSite(AdminSite):
     login_template = "admin/staff_login.html"
+    logout_template = "admin/signed_out.html"  # Django's own says thanks for "quality time" with the site
     site_header = f"{settings.CLINIC_NAME}: staff"
     site_title = f"{settings.CLINIC_NAME} staff"
     index_title = "Call-back requests and staff tools"
@@ -139,6 +140,9 @@ class StaffAdminSite(AdminSite):
         if request.method == "POST" and not count_sign_in_attempt(request):
             return _sign_in_limited(request)
         return super().login(request, extra_context)
+
+    def logout(self, request, extra_context=None):
+        return super().logout(request, {"title": "Signed out", **(extra_context or {})})
 
     def autocomplete_view(self, request):
         return DeclaredAutocompleteView.as_view(admin_site=self)(request)

@@ -275,7 +275,7 @@ class ConsultationRequestAdmin(
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
             if isinstance(instance, CallAttempt):
-                services.record_call_attempt(
+                stored = services.record_call_attempt(
                     consultation_request=form.instance,
                     by=request.user,
                     outcome=instance.outcome,
@@ -283,7 +283,8 @@ class ConsultationRequestAdmin(
                     attempted_at=instance.attempted_at,
                 )
             else:
-                services.add_note(consultation_request=form.instance, by=request.user, text=instance.text)
+                stored = services.add_note(consultation_request=form.instance, by=request.user, text=instance.text)
+            instance.pk = stored.pk  # the History entry Django writes next names the stored row, not "#None"
 
     def delete_model(self, request, obj):
         services.delete_requests(consultation_requests=ConsultationRequest.objects.filter(pk=obj.pk), by=request.user)
