@@ -10,14 +10,12 @@ from portland_site.clinic_time import clinic_days, in_clinic_time
 
 def calls_on(day: date) -> QuerySet[ConsultationRequest]:
     """The calls promised for `day`: booked calls by their time, then the open "as soon as possible" requests by
-    when they are due; spam left out. Today's sheet also carries the open requests whose promise has already
-    passed, so that a missed call is made today rather than lost. Each row has with_call_facts' figures."""
+    when they are due; spam left out. Each row has with_call_facts' figures. (Requests whose promise passed on an
+    earlier day are the queue's overdue ones: the sheet links to them.)"""
     starts, ends = clinic_days(day, day)
     promised = Q(booking__starts_at__gte=starts, booking__starts_at__lt=ends) | Q(
         booking__isnull=True, status__in=OPEN_STATUSES, due_by__gte=starts, due_by__lt=ends
     )
-    if day == in_clinic_time().date():
-        promised |= Q(status__in=OPEN_STATUSES, promised_at__lt=starts)
     return (
         with_call_facts(ConsultationRequest.objects.exclude(status=Status.SPAM))
         .filter(promised)
@@ -42,7 +40,7 @@ def promised_day(consultation_request: ConsultationRequest) -> date | None:
     return in_clinic_time(promised).date() if promised else None
 
 
-def day_on_sheet(consultation_request: ConsultationRequest) -> date:
-    """The day whose sheet lists this request: its promise's day, or today once that has passed."""
-    today = in_clinic_time().date()
-    return max(promised_day(consultation_request) or today, today)
+def day_on_sheet(consultation_request: ConsultationRequest) -> date | None:
+    """The day whose sheet lists this request: its promise's day, unless that has passed (or there is none)."""
+    day = promised_day(consultation_request)
+    return day if day and day >= in_clinic_time().date() else None

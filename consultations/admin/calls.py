@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_date
 
 from consultations import services
 from consultations.admin.display import best_times_in_words
-from consultations.call_sheet import calls_on, day_on_sheet, promised_day
+from consultations.call_sheet import calls_on, day_on_sheet
 from consultations.models import OPEN_STATUSES, AuditAction, CallOutcome, ConsultationRequest
 from consultations.promises import promise_in_words
 from portland_site.clinic import call_start_time, day_in_words
@@ -93,13 +93,7 @@ class CallSheetMixin:
                 actor=request.user, action=AuditAction.VIEWED, consultation_requests=calls, detail="call sheet"
             )
         can_record = self.can_record_calls(request)
-        rows = [
-            {
-                **call_facts(call, can_record=can_record, promise_style="time"),
-                "missed_earlier": (promised_day(call) or day) < day,
-            }
-            for call in calls
-        ]
+        rows = [call_facts(call, can_record=can_record, promise_style="time") for call in calls]
         days = [today + timedelta(days=ahead) for ahead in range(DAYS_AHEAD + 1)]
         if day not in days:
             days.append(day)
@@ -118,11 +112,13 @@ class CallSheetMixin:
                     for each in days
                 ],
                 "queue_url": reverse("admin:consultations_consultationrequest_changelist"),
+                "overdue": ConsultationRequest.objects.overdue().count() if day == today else 0,
             },
         )
 
     def record_call_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """One click on an outcome: a call attempt made now, then back to the sheet at this request's row."""
+        """One click on an outcome: a call attempt made now, then back to the sheet at this request's row (or to its
+        page when no sheet lists it: its promise has passed)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         consultation_request = get_object_or_404(ConsultationRequest.objects.select_related("booking"), pk=object_id)
@@ -131,7 +127,12 @@ class CallSheetMixin:
         offered = dict(outcomes_for(consultation_request))
         outcome = request.POST.get("outcome", "")
         today = in_clinic_time().date()
-        back = sheet_url(day_on_sheet(consultation_request), today, consultation_request)
+        sheet_day = day_on_sheet(consultation_request)
+        back = (
+            sheet_url(sheet_day, today, consultation_request)
+            if sheet_day
+            else reverse("admin:consultations_consultationrequest_change", args=[consultation_request.pk])
+        )
         if outcome not in offered:
             self.message_user(
                 request,

@@ -76,12 +76,14 @@ def test_the_sheet_lists_the_days_calls_in_call_time_order_with_names_and_phones
 
 
 @monday_morning
-def test_an_open_request_whose_promise_passed_on_an_earlier_day_is_on_todays_sheet():
-    missed = stored_request(phone="+12075550101", name="Missed", now=eastern(2026, 12, 3, 9))
+def test_todays_sheet_points_to_the_overdue_requests_in_the_queue():
+    stored_request(phone="+12075550101", name="Missed", now=eastern(2026, 12, 3, 9))
     intake = signed_in("intake", "Intake staff")
-    [[when, name, _]] = rows(intake.get(SHEET))
-    assert (name, when) == ("Missed", "Due by 1 pm (an earlier day) Overdue")
-    assert missed.due_by.date().day == 3
+    page = soup(intake.get(SHEET))
+    assert rows(intake.get(SHEET)) == []
+    link = page.select_one(".call-overdue-note a")
+    assert (link.get_text(strip=True), link["href"]) == ("1 request is overdue", f"{ADMIN}?overdue=yes")
+    assert soup(intake.get(SHEET, {"day": "2026-12-08"})).select_one(".call-overdue-note") is None
 
 
 @monday_morning
