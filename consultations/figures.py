@@ -1,6 +1,7 @@
 """Request figures for the manager's charts (the insights app reads them here, never the models): how long each
 request waited for its first call, in the clinic's opening time. Reads only; nothing personal leaves."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,6 +36,32 @@ def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -
     return total.total_seconds() / 3600
 
 
+def _received(received_from: datetime, received_before: datetime):
+    """The requests received in [received_from, received_before), spam left out, with `first_call` (or None)."""
+    return (
+        ConsultationRequest.objects.exclude(status=Status.SPAM)
+        .filter(created_at__gte=received_from, created_at__lt=received_before)
+        .annotate(first_call=Min("call_attempts__attempted_at"))
+    )
+
+
+def hours_to_first_call(clock: ClinicClock, received_at: datetime, first_call: datetime) -> float:
+    """The one measure of how long a request waited: opening hours from its arrival to its first call attempt (the
+    manager's charts and the dashboard's median alike)."""
+    return _opening_hours_between(clock, in_clinic_time(received_at), in_clinic_time(first_call))
+
+
+def median_hours_to_first_call(*, received_from: datetime, received_before: datetime) -> float | None:
+    """The median of hours_to_first_call over the requests received in the period and called; None: none called."""
+    clock = clinic_clock()
+    rows = _received(received_from, received_before).filter(first_call__isnull=False)
+    waits = [
+        hours_to_first_call(clock, created, first_call)
+        for created, first_call in rows.values_list("created_at", "first_call")
+    ]
+    return statistics.median(waits) if waits else None
+
+
 def request_timings(*, received_from: datetime, received_before: datetime, now: datetime | None = None):
     """One RequestTiming per request received in [received_from, received_before), spam left out, oldest first."""
     now = in_clinic_time(now)
@@ -43,9 +70,8 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
         consultation_request=OuterRef("pk"), to_status=Status.CONSULTATION_SCHEDULED
     )
     rows = (
-        ConsultationRequest.objects.exclude(status=Status.SPAM)
-        .filter(created_at__gte=received_from, created_at__lt=received_before)
-        .annotate(first_call=Min("call_attempts__attempted_at"), was_scheduled=Exists(was_scheduled))
+        _received(received_from, received_before)
+        .annotate(was_scheduled=Exists(was_scheduled))
         .order_by("created_at")
         .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status", "booking__ends_at")
     )
@@ -60,7 +86,7 @@ def request_timings(*, received_from: datetime, received_before: datetime, now: 
                 received_at=created,
                 contacted=contacted is not None,
                 scheduled=was_scheduled or status == Status.CONSULTATION_SCHEDULED,
-                hours_to_first_call=_opening_hours_between(clock, created, first_call) if first_call else None,
+                hours_to_first_call=hours_to_first_call(clock, created, first_call) if first_call else None,
                 called_within_promise=bool(first_call and due_by) and first_call <= due_by,
                 went_overdue=overdue_at is not None and (contacted or now) >= overdue_at,
             )
