@@ -30,6 +30,7 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py load_demo_counts
 	$(BIN)/python manage.py load_demo_data
 	@echo ""
 	@echo "  The site:  http://$(HOST):$(PORT)/"
