@@ -69,7 +69,7 @@ class WindowSpec:
         return local.weekday() == self.weekday and local in self.slot_starts(local.date())
 
 
-def _spec(window: CallWindow) -> WindowSpec:
+def window_spec(window: CallWindow) -> WindowSpec:
     return WindowSpec(
         weekday=window.weekday,
         starts=window.starts,
@@ -117,7 +117,7 @@ def _capacity() -> tuple[timedelta, list[WindowSpec]]:
     """The notice needed and the call windows, in one query."""
     windows = list(CallWindow.objects.select_related("rules"))
     notice = timedelta(hours=windows[0].rules.notice_hours) if windows else timedelta(0)
-    return notice, [_spec(window) for window in windows]
+    return notice, [window_spec(window) for window in windows]
 
 
 def _booking_days(weekdays: set[int], clock: ClinicClock, today: date) -> list[date]:
@@ -216,7 +216,7 @@ def _lock_window_for(starts_at: datetime, now: datetime) -> tuple[CallWindow, Ca
         (
             window
             for window in rows.filter(starts__lte=local.time(), ends__gt=local.time()).order_by("pk")
-            if _spec(window).holds(local)
+            if window_spec(window).holds(local)
         ),
         None,
     )

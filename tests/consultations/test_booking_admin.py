@@ -101,6 +101,21 @@ def test_the_manager_sets_the_call_capacity_on_one_page_and_the_change_is_logged
 
 
 @monday_morning
+def test_the_capacity_page_previews_the_week_and_edits_times_without_seconds_or_now_buttons():
+    set_call_windows(places=2, spans=((10, 12), (14, 16)), weekdays=range(3))
+    manager = signed_in("manager", "Clinic manager")
+    page = soup(manager.get(CAPACITY_PAGE))
+    week = page.select_one(".field-week")
+    assert [item.get_text(strip=True) for item in week.select("li")] == [
+        f"{day} 10 am–12 pm, 2 pm–4 pm: 16 calls, 2 at once" for day in ("Mon", "Tue", "Wed")
+    ]
+    assert "48 places a week" in week.get_text()
+    starts = page.select_one("input[name=windows-0-starts]")
+    assert (starts["type"], starts["value"]) == ("time", "10:00")
+    assert "Now" not in page.select_one("#windows-group").get_text()
+
+
+@monday_morning
 def test_intake_staff_see_the_call_capacity_but_cannot_change_it():
     set_call_windows(spans=((10, 12),), weekdays=[0])
     manager = signed_in("manager", "Clinic manager")
