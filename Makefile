@@ -30,7 +30,6 @@ run: install
 	@mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py load_demo_counts
 	$(BIN)/python manage.py load_demo_data
 	@echo ""
 	@echo "  The site:  http://$(HOST):$(PORT)/"
@@ -49,6 +48,7 @@ css: install
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	DJANGO_DEBUG=1 $(BIN)/python manage.py check --fail-level WARNING

@@ -1,5 +1,5 @@
-"""Booking a call time: the call capacity the Clinic manager sets, the open times the form offers, and the
-bookings themselves, with the private link that lets a person move or cancel theirs.
+"""Booking a call time: the open times the form offers (from the call capacity, clinic/capacity.py, less the
+places taken), and the bookings themselves, with the private link that lets a person move or cancel theirs.
 
 Capacity is enforced by the database: a booking locks its call window's row (SELECT … FOR UPDATE) before it
 counts the places taken, so two people taking the last place at once are served one after the other, and a
@@ -9,25 +9,17 @@ capacity change in the admin takes the same locks before it checks the calls alr
 import hashlib
 import secrets
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
-from django.conf import settings
 from django.utils import timezone
 
-from consultations.models import OPEN_STATUSES, Booking, BookingRules, CallTime, CallWindow
-from pages.clock import ClinicClock, clinic_clock
-from pages.facts import facts_version
-from portland_site.clinic import day_in_words, format_time_range
-from portland_site.clinic_time import clinic_days, clinic_zone, in_clinic_time
+from clinic.capacity import CallDay, CallSlot, WindowSpec, booking_days, call_times, window_spec
+from clinic.clock import clinic_clock
+from clinic.models import CallWindow
+from consultations.models import OPEN_STATUSES, Booking, CallTime
+from portland_site.clinic_time import clinic_days, in_clinic_time
 
-# How many days with call windows the form offers, and how far it looks for them past closures.
-BOOKING_DAYS = 10
-_SEARCH_DAYS = 60
-_SLOT_VALUE_FORMAT = "%Y%m%dT%H%MZ"
 CHANGE_LINK_BYTES = 32
 
 
@@ -41,137 +33,6 @@ class TimeTaken(TimeNotOffered):
     """Every place at the time asked for was taken, perhaps a moment ago by someone else."""
 
     message = "Sorry, someone else has just taken that time. Please choose another time from the list."
-
-
-@dataclass(frozen=True)
-class WindowSpec:
-    """A call window as configured (saved or proposed in the admin)."""
-
-    weekday: int
-    starts: time
-    ends: time
-    call_minutes: int
-    places: int
-
-    def slot_starts(self, day: date) -> Iterator[datetime]:
-        """The start of each whole call that fits in this window on `day`, in the clinic's time zone."""
-        zone = clinic_zone()
-        start = datetime.combine(day, self.starts, tzinfo=zone)
-        end = datetime.combine(day, self.ends, tzinfo=zone)
-        length = timedelta(minutes=self.call_minutes)
-        while start + length <= end:
-            yield start
-            start += length
-
-    def holds(self, starts_at: datetime) -> bool:
-        """Whether a call starting at `starts_at` is one of this window's calls."""
-        local = in_clinic_time(starts_at)
-        return local.weekday() == self.weekday and local in self.slot_starts(local.date())
-
-
-def window_spec(window: CallWindow) -> WindowSpec:
-    return WindowSpec(
-        weekday=window.weekday,
-        starts=window.starts,
-        ends=window.ends,
-        call_minutes=window.call_minutes,
-        places=window.places,
-    )
-
-
-@dataclass(frozen=True)
-class CallSlot:
-    starts_at: datetime  # in the clinic's time zone
-    ends_at: datetime
-
-    @cached_property
-    def value(self) -> str:
-        """How the form names this time: its start in UTC, e.g. 20261208T1500Z."""
-        return self.starts_at.astimezone(UTC).strftime(_SLOT_VALUE_FORMAT)
-
-    @property
-    def label(self) -> str:
-        """The time of day in words, e.g. "10:00–10:30 am Eastern"."""
-        return format_time_range(self.starts_at, self.ends_at)
-
-
-@dataclass(frozen=True)
-class CallDay:
-    day: date
-    slots: tuple[CallSlot, ...]
-
-    @property
-    def label(self) -> str:
-        return day_in_words(self.slots[0].starts_at)
-
-
-def parse_slot_value(value: str) -> datetime | None:
-    """The start a form value names (see CallSlot.value), or None when it is not one."""
-    try:
-        return datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
-    except (TypeError, ValueError):
-        return None
-
-
-def _capacity() -> tuple[timedelta, list[WindowSpec]]:
-    """The notice needed and the call windows, in one query."""
-    windows = list(CallWindow.objects.select_related("rules"))
-    notice = timedelta(hours=windows[0].rules.notice_hours) if windows else timedelta(0)
-    return notice, [window_spec(window) for window in windows]
-
-
-def _booking_days(weekdays: set[int], clock: ClinicClock, today: date) -> list[date]:
-    """The next BOOKING_DAYS days, from today, on `weekdays` (those with call windows) and not closed."""
-    days = []
-    day = today
-    for _ in range(_SEARCH_DAYS):
-        if day.weekday() in weekdays and not clock.is_closure(day):
-            days.append(day)
-            if len(days) == BOOKING_DAYS:
-                break
-        day += timedelta(days=1)
-    return days
-
-
-@dataclass(frozen=True)
-class _CallTimes:
-    """The notice needed, and every call time of the booking days from one day on (full or not) with the number of
-    places its window has."""
-
-    notice: timedelta
-    slots: tuple[tuple[CallSlot, int], ...]
-
-
-def _call_times_from(today: date) -> _CallTimes:
-    notice, windows = _capacity()
-    slots = []
-    for day in _booking_days({window.weekday for window in windows}, clinic_clock(), today):
-        for window in windows:
-            if window.weekday == day.weekday():
-                length = timedelta(minutes=window.call_minutes)
-                slots += [
-                    (CallSlot(starts_at=start, ends_at=start + length), window.places)
-                    for start in window.slot_starts(day)
-                ]
-    return _CallTimes(notice=notice, slots=tuple(slots))
-
-
-# The call capacity is one of the clinic's facts: its save in the admin replaces the facts' version (facts_changed),
-# as the closures the call times leave out do. So each process keeps the call times of the current version and
-# day, and listing the open times reads only the places taken.
-_held: tuple[tuple[str, date], _CallTimes] | None = None
-
-
-def _call_times(today: date) -> _CallTimes:
-    global _held
-    version = None if settings.DEBUG else facts_version()  # while developing, as the facts: an edit shows at once
-    held = _held
-    if version is not None and held is not None and held[0] == (version, today):
-        return held[1]
-    call_times = _call_times_from(today)
-    if version is not None:
-        _held = ((version, today), call_times)
-    return call_times
 
 
 def _places_taken(starts: list[datetime], *, excluding: Booking | None = None) -> Counter:
@@ -188,9 +49,9 @@ def open_call_times(*, now: datetime | None = None, excluding: Booking | None = 
     the capacity is read with the clinic's facts). `excluding` is a booking being moved: its own place does not
     count as taken."""
     now = now or timezone.now()
-    call_times = _call_times(in_clinic_time(now).date())
-    earliest = now + call_times.notice
-    candidates = [(slot, places) for slot, places in call_times.slots if slot.starts_at >= earliest]
+    times = call_times(in_clinic_time(now).date())
+    earliest = now + times.notice
+    candidates = [(slot, places) for slot, places in times.slots if slot.starts_at >= earliest]
     taken = _places_taken([slot.starts_at for slot, _ in candidates], excluding=excluding)
     days: dict[date, list[CallSlot]] = {}
     for slot, places in candidates:
@@ -224,7 +85,7 @@ def _lock_window_for(starts_at: datetime, now: datetime) -> tuple[CallWindow, Ca
         raise TimeNotOffered
     # The same days as the form's list: the next BOOKING_DAYS days with call windows, closures left out.
     weekdays = set(CallWindow.objects.values_list("weekday", flat=True))
-    if local.date() not in _booking_days(weekdays, clinic_clock(), in_clinic_time(now).date()):
+    if local.date() not in booking_days(weekdays, clinic_clock(), in_clinic_time(now).date()):
         raise TimeNotOffered
     return window, CallSlot(starts_at=local, ends_at=local + timedelta(minutes=window.call_minutes))
 
@@ -309,12 +170,6 @@ def calls_booked_on(*, first_day: date, last_day: date) -> list[Booking]:
         .select_related("consultation_request")
         .order_by("starts_at", "pk")
     )
-
-
-def booking_rules() -> BookingRules:
-    """The one row of booking rules, made with its defaults the first time it is asked for."""
-    rules, _ = BookingRules.objects.get_or_create(pk=1)
-    return rules
 
 
 def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, Min, OuterRef
 
+from clinic.clock import ClinicClock, clinic_clock
 from consultations import promises
 from consultations.models import ConsultationRequest, Status, StatusChange
-from pages.clock import ClinicClock, clinic_clock
 from portland_site.clinic_time import in_clinic_time
 
 

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 
-from consultations.booking import CallDay, call_time_of_day, parse_slot_value
+from clinic.capacity import CallDay, parse_slot_value
+from clinic.clock import clinic_clock
+from consultations.booking import call_time_of_day
 from consultations.models import CallTime, RequestFor, SpamReason
-from pages.clock import clinic_clock
 from portland_site import phones
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)

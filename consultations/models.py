@@ -10,9 +10,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from consultations.promises import past_overdue
-from pages.models import Weekday
 from portland_site import phones
-from portland_site.clinic import format_time
 from portland_site.clinic_time import in_clinic_time
 
 
@@ -179,53 +177,6 @@ class ConsultationRequest(models.Model):
             (CallTime.EVENINGS, self.call_evenings),
         )
         return [time for time, wanted in chosen if wanted]
-
-
-class BookingRules(models.Model):
-    """The clinic's rules for booked call times (one row): how much notice intake needs. Its call windows hang off
-    it, so that the Clinic manager edits the rules and the windows on one page."""
-
-    notice_hours = models.PositiveSmallIntegerField(
-        "notice needed (hours)",
-        default=2,
-        help_text="A time is offered only if it starts at least this many hours from now.",
-    )
-
-    class Meta:
-        verbose_name = verbose_name_plural = "call capacity"
-        constraints = [
-            models.CheckConstraint(condition=Q(pk=1), name="booking_rules_single_row"),
-            models.CheckConstraint(condition=Q(notice_hours__lte=168), name="booking_rules_notice_at_most_a_week"),
-        ]
-
-    def __str__(self) -> str:
-        return "Call capacity"
-
-
-class CallWindow(models.Model):
-    """A time on one weekday when intake staff make booked calls: calls of `call_minutes` each, `places` at once."""
-
-    rules = models.ForeignKey(BookingRules, on_delete=models.CASCADE, related_name="windows")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    starts = models.TimeField("from")
-    ends = models.TimeField("until")
-    call_minutes = models.PositiveSmallIntegerField("length of a call (minutes)", default=30)
-    places = models.PositiveSmallIntegerField("calls at once", default=1, help_text="How many staff call at once.")
-
-    class Meta:
-        verbose_name = "call window"
-        ordering = ["weekday", "starts"]
-        constraints = [
-            models.CheckConstraint(condition=Q(weekday__in=Weekday.values), name="call_window_weekday_valid"),
-            models.CheckConstraint(condition=Q(ends__gt=models.F("starts")), name="call_window_ends_after_start"),
-            models.CheckConstraint(
-                condition=Q(call_minutes__gte=5, call_minutes__lte=240), name="call_window_call_length_valid"
-            ),
-            models.CheckConstraint(condition=Q(places__gte=1, places__lte=50), name="call_window_places_valid"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {format_time(self.starts)}–{format_time(self.ends)}"
 
 
 class Booking(models.Model):

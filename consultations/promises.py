@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from pages.clock import ClinicClock, NoOpeningTime, clinic_clock
+from clinic.clock import ClinicClock, NoOpeningTime, clinic_clock
 from portland_site.clinic import call_start_time, call_time_in_words, day_in_words, format_time, zone_in_words
 from portland_site.clinic_time import in_clinic_time
 

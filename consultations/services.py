@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from clinic.clock import NoOpeningTime, clinic_clock
 from consultations.booking import call_time_of_day, take_place
 from consultations.export import requests_as_csv
 from consultations.models import (
@@ -31,7 +32,6 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.outbox import delete_task_runs_for, record_request_notifications
-from pages.clock import NoOpeningTime, clinic_clock
 from portland_site.clinic import call_start_time
 from portland_site.clinic_time import in_clinic_time
 

@@ -12,25 +12,23 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic.capacity import CallDay, parse_slot_value
+from clinic.facts import current_facts, facts_version
 from consultations import ratelimit
 from consultations.booking import (
-    CallDay,
     TimeNotOffered,
     booking_for_link,
     call_as_ics,
     nearest_open_times,
     new_change_link,
     open_call_times,
-    parse_slot_value,
 )
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
 from consultations.models import Booking, ConsultationRequest, grouped_reference
 from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
-from pages.facts import current_facts, facts_version
-from pages.views import RETRY_AFTER_SECONDS
 from portland_site.clinic import by_when, call_time_in_words
 from portland_site.clinic_time import in_clinic_time
-from portland_site.database import UNAVAILABLE
+from portland_site.database import RETRY_AFTER_SECONDS, UNAVAILABLE
 
 logger = logging.getLogger(__name__)
 

@@ -1,178 +1,12 @@
-"""The clinic's facts in the admin: the Clinic manager edits them, Intake staff may read them.
-
-Every save tells all hosts that the facts changed (pages.facts.facts_changed), and Django's admin records who
-changed what (LogEntry: field names, never values); "Changes to the clinic's facts" lists those records.
-"""
+"""The articles' clinical reviews in the admin, kept by the Clinic manager with the clinic's facts (clinic/admin.py)."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.db.models import Q
-from django.http import HttpRequest
-from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.contrib import admin
 
-from consultations import booking
-from pages import models, services
-from pages.facts import facts_changed
-from pages.photos import MAX_UPLOAD_BYTES, process_upload
+from clinic.admin import FactAdmin
+from clinic.models import TeamMember
+from pages.models import PageReview
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
-from portland_site.clinic import call_time_in_words
-
-
-class FactAdmin(admin.ModelAdmin):
-    """A change to any fact is seen by every host on its next request."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        facts_changed()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        facts_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        facts_changed()
-
-
-class SingleRowAdmin(FactAdmin):
-    """Facts of which the clinic has one set: added once, never deleted."""
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and not self.model.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        """A list of one is a needless step: go straight to the row (or to adding it)."""
-        opts = self.model._meta
-        if self.model.objects.exists():
-            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", models.SINGLETON_ID)
-        if self.has_add_permission(request):
-            return redirect(f"admin:{opts.app_label}_{opts.model_name}_add")
-        return super().changelist_view(request, extra_context)
-
-
-@admin.register(models.ContactDetails)
-class ContactDetailsAdmin(SingleRowAdmin):
-    list_display = ["__str__", "phone", "address"]
-
-
-@admin.register(models.OpeningHours)
-class OpeningHoursAdmin(FactAdmin):
-    list_display = ["weekday", "opens", "closes"]
-    list_editable = ["opens", "closes"]
-
-
-@admin.register(models.Closure)
-class ClosureAdmin(FactAdmin):
-    list_display = ["first_day", "last_day", "note"]
-    date_hierarchy = "first_day"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The form stops offering those days at once; calls booked on them before need a person to move them.
-        booked = booking.calls_booked_on(first_day=obj.first_day, last_day=obj.last_day)
-        if not booked:
-            return
-        calls = format_html_join(
-            "; ",
-            '<a href="{}">{}</a> ({})',
-            (
-                (
-                    reverse("admin:consultations_consultationrequest_move_call", args=[call.consultation_request_id]),
-                    call.consultation_request.reference_display,
-                    call_time_in_words(call.starts_at, call.ends_at),
-                )
-                for call in booked
-            ),
-        )
-        count = "1 call is" if len(booked) == 1 else f"{len(booked)} calls are"
-        message = format_html(
-            "{} booked on the days of this closure: {}. Move each one to a day the clinic is open; the person's "
-            "private link then shows the new time.",
-            count,
-            calls,
-        )
-        self.message_user(request, message, messages.WARNING)
-
-
-class TeamMemberForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="New photo",
-        required=False,
-        help_text=(
-            f"A JPEG, PNG or WebP image, at most {MAX_UPLOAD_BYTES // 1024 // 1024} MB. Its location and camera "
-            "details are removed; the site shows resized copies, never this file."
-        ),
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
-    remove_photo = forms.BooleanField(label="Remove the photo", required=False)
-
-    class Meta:
-        model = models.TeamMember
-        fields = [
-            "name",
-            "credentials",
-            "role",
-            "licence_type",
-            "licence_number",
-            "bio",
-            "photo_alt",
-            "display_order",
-            "published",
-        ]
-
-    def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        return process_upload(upload) if upload else None
-
-    def clean(self):
-        cleaned = super().clean()
-        has_photo = cleaned.get("upload") or (self.instance.photo_id and not cleaned.get("remove_photo"))
-        if has_photo and not cleaned.get("photo_alt") and "upload" not in self.errors:
-            self.add_error("photo_alt", "Describe the photo, for people who cannot see it.")
-        return cleaned
-
-
-@admin.register(models.TeamMember)
-class TeamMemberAdmin(FactAdmin):
-    form = TeamMemberForm
-    list_display = ["name", "role", "credentials", "published", "display_order"]
-    list_filter = ["published"]
-    readonly_fields = ["current_photo"]
-    fieldsets = [
-        (None, {"fields": ["name", "credentials", "role", "licence_type", "licence_number", "bio"]}),
-        ("Photo", {"fields": ["current_photo", "upload", "photo_alt", "remove_photo"]}),
-        ("On the site", {"fields": ["display_order", "published"]}),
-    ]
-
-    @admin.display(description="current photo")
-    def current_photo(self, obj: models.TeamMember) -> str:
-        smallest = obj.photo and obj.photo.variants.filter(content_type=models.PhotoFormat.JPEG).order_by("width")
-        variant = smallest.only("name", "width", "height").first() if smallest else None
-        if variant is None:
-            return "None"
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}">',
-            reverse("pages:photo", args=[variant.name]),
-            variant.width,
-            variant.height,
-            obj.photo_alt,
-        )
-
-    def save_model(self, request, obj, form, change):
-        services.save_team_member(
-            member=obj, new_photo=form.cleaned_data.get("upload"), remove_photo=form.cleaned_data.get("remove_photo")
-        )
-
-
-@admin.register(models.Costs)
-class CostsAdmin(SingleRowAdmin):
-    list_display = ["__str__", "first_call", "assessment"]
 
 
 class PageReviewForm(forms.ModelForm):
@@ -181,11 +15,11 @@ class PageReviewForm(forms.ModelForm):
     )
 
     class Meta:
-        model = models.PageReview
+        model = PageReview
         fields = ["page_name", "reviewer", "reviewed_on"]
 
 
-@admin.register(models.PageReview)
+@admin.register(PageReview)
 class PageReviewAdmin(FactAdmin):
     form = PageReviewForm
     list_display = ["article", "reviewer", "reviewed_on"]
@@ -194,40 +28,5 @@ class PageReviewAdmin(FactAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "reviewer":  # a clinical review is by a clinician on the published team
-            kwargs["queryset"] = models.TeamMember.objects.filter(published=True).exclude(credentials="")
+            kwargs["queryset"] = TeamMember.objects.filter(published=True).exclude(credentials="")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(models.FactChange)
-class FactChangeAdmin(admin.ModelAdmin):
-    """Who changed which fact when, from Django's own admin log; read-only for everyone."""
-
-    list_display = ["action_time", "user", "what", "action", "change_message_shown"]
-    list_filter = [("action_time", admin.DateFieldListFilter)]
-    list_select_related = ["user", "content_type"]
-
-    def get_queryset(self, request: HttpRequest):
-        # The call capacity (its windows are logged on it) is the Clinic manager's to set, like the facts.
-        capacity = Q(content_type__app_label="consultations", content_type__model="bookingrules")
-        return super().get_queryset(request).filter(Q(content_type__app_label="pages") | capacity)
-
-    @admin.display(description="what")
-    def what(self, obj: LogEntry) -> str:
-        return f"{obj.content_type.name}: {obj.object_repr}"
-
-    @admin.display(description="action")
-    def action(self, obj: LogEntry) -> str:
-        return {ADDITION: "Added", CHANGE: "Changed", DELETION: "Deleted"}.get(obj.action_flag, "")
-
-    @admin.display(description="details")
-    def change_message_shown(self, obj: LogEntry) -> str:
-        return obj.get_change_message()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -19,7 +19,7 @@ from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
-from pages.facts import facts_version
+from clinic.facts import facts_version
 
 logger = logging.getLogger(__name__)
 

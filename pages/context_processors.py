@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse_lazy
 
-from pages.facts import current_facts
+from clinic.facts import current_facts
 from pages.registry import FOOTER_NAV, MAIN_NAV_GROUPS
 
 CALLBACK_URL = reverse_lazy("consultations:request")

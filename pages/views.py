@@ -13,16 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from clinic.models import PhotoVariant
 from pages.context_processors import site
-from pages.facts import current_facts
 from pages.medications import MEDICATIONS_BY_SLUG
-from pages.models import PhotoVariant
 from pages.registry import Page
-from portland_site.database import UNAVAILABLE, answer_within
-
-
-def _page_review(page: Page):
-    return current_facts().reviews.get(page.reviewed_as or page.name)
+from pages.reviews import page_review
+from portland_site.database import RETRY_AFTER_SECONDS, UNAVAILABLE, answer_within
 
 
 class EditorialPageView(TemplateView):
@@ -34,13 +30,11 @@ class EditorialPageView(TemplateView):
         return [self.page.template_name]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page=self.page, page_review=_page_review(self.page), **kwargs)
+        return super().get_context_data(page=self.page, page_review=page_review(self.page), **kwargs)
 
 
 # /healthz answers within this many seconds, even when the database hangs (load balancers give up soon).
 HEALTHZ_DATABASE_SECONDS = 2
-# A database outage is usually over in a minute; clients may try again after this many seconds.
-RETRY_AFTER_SECONDS = 60
 
 
 class MedicationView(TemplateView):
@@ -51,7 +45,7 @@ class MedicationView(TemplateView):
         if medication is None:
             raise Http404("No such medication")
         page = medication.page
-        return super().get_context_data(medication=medication, page=page, page_review=_page_review(page), **kwargs)
+        return super().get_context_data(medication=medication, page=page, page_review=page_review(page), **kwargs)
 
 
 def favicon(request):

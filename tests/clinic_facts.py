@@ -6,7 +6,8 @@ tests of that check record real-looking ones instead.
 
 from datetime import date, time
 
-from pages.models import Closure, ContactDetails, Costs, OpeningHours, PageReview, Photo, TeamMember
+from clinic.models import Closure, ContactDetails, Costs, OpeningHours, Photo, TeamMember
+from pages.models import PageReview
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 TEST_PHONE = "(207) 555-0142"

@@ -12,11 +12,10 @@ def clear_caches() -> None:
     The process's copies of the facts' version and snapshot go too, and of the call times kept with them: a test
     must not see the last one's facts.
     """
-    from consultations import booking
-    from pages import facts
+    from clinic import capacity, facts
 
     facts._local = facts._local_version = None
-    booking._held = None
+    capacity._held = None
     for cache in caches.all():
         redis = getattr(cache, "_cache", None)
         if hasattr(redis, "get_client"):
@@ -85,7 +84,7 @@ def admin_client(client, admin_user):
 @pytest.fixture
 def facts_cached(clinic_facts):
     """The clinic's facts already read once, as on a site that has served a page: they then cost no query."""
-    from pages.facts import current_facts
+    from clinic.facts import current_facts
 
     current_facts()
 

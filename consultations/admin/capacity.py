@@ -10,11 +10,11 @@ from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.utils.html import format_html, format_html_join
 
+from clinic.capacity import WindowSpec, booking_rules, window_spec
+from clinic.facts import facts_changed
+from clinic.models import BookingRules, CallWindow, Weekday
 from consultations import booking
 from consultations.admin.display import LabelledInputsMixin
-from consultations.models import BookingRules, CallWindow
-from pages.facts import facts_changed
-from pages.models import Weekday
 from portland_site.admin_mixins import RefusedWritesMixin
 from portland_site.clinic import call_time_in_words, format_time
 
@@ -24,16 +24,16 @@ PLACES_RANGE = (1, 50)
 _A_DAY = date(2026, 1, 5)
 
 
-def _window_in_words(window: booking.WindowSpec) -> str:
+def _window_in_words(window: WindowSpec) -> str:
     return f"{Weekday(window.weekday).label} {format_time(window.starts)}–{format_time(window.ends)}"
 
 
-def _calls_in(window: booking.WindowSpec) -> int:
+def _calls_in(window: WindowSpec) -> int:
     """The calls one window takes in a week: its whole calls times its places."""
     return len(list(window.slot_starts(_A_DAY))) * window.places
 
 
-def week_in_words(windows: list[booking.WindowSpec]) -> tuple[list[str], int]:
+def week_in_words(windows: list[WindowSpec]) -> tuple[list[str], int]:
     """Each weekday with call windows, as the manager checks a week ("Mon 10 am–12 pm, 2–4 pm: 16 calls, 2 at
     once"), and the week's total places."""
     days = []
@@ -83,12 +83,12 @@ class CallWindowForm(forms.ModelForm):
             self.add_error("call_minutes", f"Not one whole {minutes}-minute call fits in this window.")
         return cleaned
 
-    def window_spec(self) -> booking.WindowSpec | None:
+    def window_spec(self) -> WindowSpec | None:
         """The window this form proposes, once its fields are valid."""
         data = self.cleaned_data
         if any(data.get(name) is None for name in ("weekday", "starts", "ends", "call_minutes", "places")):
             return None
-        return booking.WindowSpec(
+        return WindowSpec(
             weekday=int(data["weekday"]),
             starts=data["starts"],
             ends=data["ends"],
@@ -105,7 +105,7 @@ class CallWindowFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:  # a checkbox in a table column: named for screen readers like the others
             form.fields["DELETE"].widget.attrs["aria-label"] = "Delete this window"
 
-    def proposed_windows(self) -> list[booking.WindowSpec]:
+    def proposed_windows(self) -> list[WindowSpec]:
         specs = []
         for form in self.forms:
             if not form.cleaned_data or self._should_delete_form(form):
@@ -127,7 +127,7 @@ class CallWindowFormSet(BaseInlineFormSet):
             raise ValidationError(
                 [f"These windows overlap: {pair}. Make them one window, or move one." for pair in overlaps]
             )
-        # Locks the window rows until the admin's transaction saves the change (see booking.py).
+        # Locks the window rows until the admin's transaction saves the change (see clinic/capacity.py).
         misfits = booking.calls_that_would_not_fit(windows=windows)
         if misfits:
             calls = "; ".join(
@@ -160,7 +160,7 @@ class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
     @admin.display(description="the week as saved")
     def week(self, obj: BookingRules) -> str:
-        days, total = week_in_words([booking.window_spec(window) for window in obj.windows.all()])
+        days, total = week_in_words([window_spec(window) for window in obj.windows.all()])
         if not days:
             return "No call windows: the form offers no times to book."
         return format_html(
@@ -182,9 +182,9 @@ class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
         """A list of one is a needless step: go straight to the row."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return redirect("admin:consultations_bookingrules_change", booking.booking_rules().pk)
+        return redirect("admin:clinic_bookingrules_change", booking_rules().pk)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # The capacity travels with the clinic's facts (see booking.py): every host offers the new times.
+        # The capacity travels with the clinic's facts (see clinic/capacity.py): every host offers the new times.
         facts_changed()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from clinic.capacity import CallDay, parse_slot_value
 from consultations import booking, services
 from consultations.admin.calls import call_facts
 from consultations.call_sheet import with_call_facts
@@ -119,11 +120,11 @@ class TriageViewsMixin:
 class MoveCallForm(forms.Form):
     starts_at = forms.CharField(label="New time", widget=forms.Select)
 
-    def __init__(self, *args, days: list[booking.CallDay], **kwargs):
+    def __init__(self, *args, days: list[CallDay], **kwargs):
         super().__init__(*args, **kwargs)
         self.offer(days)
 
-    def offer(self, days: list[booking.CallDay]) -> None:
+    def offer(self, days: list[CallDay]) -> None:
         """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
         so that a time taken meanwhile gets its own message."""
         # Each time names its day too: a closed list shows the chosen option alone.
@@ -133,7 +134,7 @@ class MoveCallForm(forms.Form):
         ]
 
     def clean_starts_at(self):
-        starts_at = booking.parse_slot_value(self.cleaned_data["starts_at"])
+        starts_at = parse_slot_value(self.cleaned_data["starts_at"])
         if starts_at is None:
             raise ValidationError("Choose a time from the list.")
         return starts_at

@@ -4,6 +4,7 @@ import django.contrib.admin.models
 import django.db.models.deletion
 from django.db import migrations, models
 
+import clinic.models
 import pages.models
 
 
@@ -69,7 +70,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         help_text="As pages show it, e.g. (207) 555-0100.",
                         max_length=32,
-                        validators=[pages.models._validate_phone],
+                        validators=[clinic.models._validate_phone],
                     ),
                 ),
                 (

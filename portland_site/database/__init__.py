@@ -19,6 +19,8 @@ from django.db import InterfaceError, OperationalError
 # What a database that is away, slow or cut off raises (a refused or timed-out connection, a cancelled
 # statement, a connection that broke or was closed): worth trying again in a moment, unlike a bug.
 UNAVAILABLE = (OperationalError, InterfaceError)
+# A database outage is usually over in a minute; clients may try again after this many seconds (Retry-After).
+RETRY_AFTER_SECONDS = 60
 
 _deadline: ContextVar[float | None] = ContextVar("database_deadline", default=None)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps as django_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from tests.factories import STAFF_PASSWORD, staff_member
@@ -110,10 +111,17 @@ def sized(request, browser):
 
 @pytest.fixture
 def staff_roles(transactional_db):
-    """The staff groups a data migration makes; a transactional test's flush empties them, so make them again."""
-    import_module("consultations.migrations.0004_staff_groups").create_groups(django_apps, None)
-    import_module("pages.migrations.0002_staff_roles").grant(django_apps, None)
-    import_module("consultations.migrations.0008_booking").grant_permissions(django_apps, None)
+    """The staff groups data migrations make; a transactional test's flush empties them, so make them again, each
+    step with the models as its migration knew them (the clinic's facts were `pages` models then)."""
+    loader = MigrationLoader(connection)
+    for app, migration, function in (
+        ("consultations", "0004_staff_groups", "create_groups"),
+        ("pages", "0002_staff_roles", "grant"),
+        ("consultations", "0008_booking", "grant_permissions"),
+        ("clinic", "0001_facts_and_call_capacity_from_pages_and_consultations", "move_content_types"),
+    ):
+        step = getattr(import_module(f"{app}.migrations.{migration}"), function)
+        step(loader.project_state((app, migration)).apps, None)
 
 
 def staff_with_authenticator(username: str, group: str):

@@ -92,7 +92,7 @@ ADMIN_PAGES = {
     "admin-notifications": "admin:consultations_staffnotification_changelist",
     "admin-todays-calls": "admin:consultations_consultationrequest_today",
     "admin-move-call": "admin:consultations_consultationrequest_move_call",
-    "admin-call-capacity": "admin:consultations_bookingrules_change",
+    "admin-call-capacity": "admin:clinic_bookingrules_change",
 }
 _ABOUT_THE_REQUEST = ("_change", "_move_call")
 

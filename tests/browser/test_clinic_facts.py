@@ -36,6 +36,6 @@ def test_the_manager_changes_the_phone_and_the_home_page_shows_it(live_server, b
 def test_the_team_member_form_with_its_photo_field_passes_axe(live_server, page, staff_roles):
     manager, device = staff_with_authenticator("manager", "Clinic manager")
     sign_in(page, live_server.url, manager, device)
-    page.goto(live_server.url + "/admin/pages/teammember/add/")
+    page.goto(live_server.url + "/admin/clinic/teammember/add/")
     assert page.get_by_label("New photo").count() == 1
     assert axe_violations(page) == ""

@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from pypdf import PdfReader
 
+from clinic.models import ContactDetails
 from pages.medications import MEDICATIONS, MEDICATIONS_BY_SLUG
-from pages.models import ContactDetails
 from tests.browser.conftest import ARTIFACTS
 from tests.clinic_facts import record_real_looking_facts
 

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django.test import TestCase
 
-from consultations.booking import booking_rules
-from consultations.models import BookingRules, CallWindow
-from pages.facts import facts_changed
+from clinic.capacity import booking_rules
+from clinic.facts import facts_changed
+from clinic.models import BookingRules, CallWindow
 
 EASTERN = ZoneInfo("America/New_York")
 

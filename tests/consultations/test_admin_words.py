@@ -6,7 +6,8 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
-from consultations.models import AuditAction, AuditEntry, CallOutcome, CallWindow
+from clinic.models import CallWindow
+from consultations.models import AuditAction, AuditEntry, CallOutcome
 from tests.consultations.conftest import ADMIN, soup
 from tests.consultations.test_triage_admin import change_url, form_data
 from tests.factories import stored_request

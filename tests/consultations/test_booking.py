@@ -6,19 +6,17 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from clinic.capacity import BOOKING_DAYS, WindowSpec, parse_slot_value
+from clinic.models import Closure
 from consultations.booking import (
-    BOOKING_DAYS,
     TimeNotOffered,
     TimeTaken,
-    WindowSpec,
     calls_that_would_not_fit,
     new_change_link,
     open_call_times,
-    parse_slot_value,
 )
 from consultations.models import Booking, ConsultationRequest, Status
 from consultations.services import cancel_booked_call, change_status, move_booked_call
-from pages.models import Closure
 from tests.consultations.booking_helpers import eastern, set_call_windows
 from tests.factories import stored_request
 
@@ -172,7 +170,7 @@ def test_a_capacity_change_names_the_calls_it_has_no_place_for():
 
 def test_a_booked_call_time_lies_within_its_window(admin_user):
     with pytest.raises(ValidationError):
-        from consultations.models import CallWindow
+        from clinic.models import CallWindow
 
         window = CallWindow(
             rules=set_call_windows(),

@@ -9,9 +9,11 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.test import Client
 
+from clinic.capacity import CallSlot
+from clinic.models import BookingRules, CallWindow
 from consultations import emails
-from consultations.booking import CallSlot, new_change_link, open_call_times
-from consultations.models import AuditEntry, BookingRules, CallTime, CallWindow, StaffNotification, Status
+from consultations.booking import new_change_link, open_call_times
+from consultations.models import AuditEntry, CallTime, StaffNotification, Status
 from consultations.services import cancel_booked_call, change_status
 from portland_site.clinic import by_when
 from portland_site.clinic_time import in_clinic_time
@@ -22,7 +24,7 @@ from tests.factories import staff_member, stored_request
 
 pytestmark = pytest.mark.django_db
 
-CAPACITY = "/admin/consultations/bookingrules/"
+CAPACITY = "/admin/clinic/bookingrules/"
 CAPACITY_PAGE = f"{CAPACITY}1/change/"
 MONDAY_9AM = eastern(2026, 12, 7, 9)
 monday_morning = time_machine.travel(MONDAY_9AM, tick=False)
@@ -97,7 +99,7 @@ def test_the_manager_sets_the_call_capacity_on_one_page_and_the_change_is_logged
     entry = LogEntry.objects.get(object_id="1", content_type__model="bookingrules")
     assert "call window" in entry.get_change_message()
     # The manager finds it with the other changes to the clinic's facts.
-    assert "Call capacity" in manager.get("/admin/pages/factchange/").content.decode()
+    assert "Call capacity" in manager.get("/admin/clinic/factchange/").content.decode()
 
 
 @monday_morning
@@ -368,7 +370,7 @@ def test_a_closure_over_booked_calls_names_them_for_moving(django_capture_on_com
         consultation_request=book(eastern(2026, 12, 8, 11), phone="+12075550110"), status=Status.SPAM, by=None
     )
     manager = signed_in("manager", "Clinic manager")
-    add = "/admin/pages/closure/add/"
+    add = "/admin/clinic/closure/add/"
 
     with django_capture_on_commit_callbacks(execute=True):
         response = manager.post(add, {"first_day": "2026-12-08", "last_day": "2026-12-08", "note": "Snow"}, follow=True)

@@ -10,8 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
+from clinic.capacity import CallSlot
 from consultations import views
-from consultations.booking import CallSlot
 from consultations.models import Booking, ConsultationRequest, Status
 from portland_site.log_filters import HidePrivateLinks
 from tests.clinic_facts import TEST_PHONE

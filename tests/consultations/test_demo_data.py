@@ -2,7 +2,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from consultations.management.commands.load_demo_data import DEMO_BOOKED, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
+from clinic.checks import check_clinic_facts
+from clinic.facts import build_facts
+from clinic.models import PhotoVariant, TeamMember
 from consultations.models import (
     AuditEntry,
     CallAttempt,
@@ -13,10 +15,8 @@ from consultations.models import (
     Status,
     StatusChange,
 )
+from insights.management.commands.load_demo_data import DEMO_BOOKED, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
 from insights.models import DailyCount
-from pages.checks import check_clinic_facts
-from pages.facts import build_facts
-from pages.models import PhotoVariant, TeamMember
 from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from portland_site.clinic_time import in_clinic_time
 from tests.clinic_facts import clear_facts
@@ -71,11 +71,11 @@ def test_demo_calls_are_booked_for_the_first_open_times_with_some_attempts(setti
 @pytest.mark.django_db
 def test_twelve_weeks_of_demo_visit_counts_once(settings):
     settings.DEBUG = True
-    call_command("load_demo_counts")
+    call_command("load_demo_data")
     days = DailyCount.objects.values_list("day", flat=True).distinct()
     assert len(days) == 12 * 7
     rows = DailyCount.objects.count()
-    call_command("load_demo_counts")
+    call_command("load_demo_data")
     assert DailyCount.objects.count() == rows
 
 
@@ -132,9 +132,9 @@ def test_demo_facts_fill_every_fact_with_values_a_release_refuses(settings, caps
     assert all([costs.first_call, costs.assessment, costs.self_pay, costs.note, costs.insurance_plans])
     assert [person.name for person in clinic.team] == ["Dr. Demo Example", "Alex Example"]
     assert clinic.team[0].photo is not None and clinic.team[0].photo.alt
-    assert set(facts.reviews) == set(REVIEWABLE_PAGES_BY_NAME)
+    assert set(facts.more["reviews"]) == set(REVIEWABLE_PAGES_BY_NAME)
     errors = {problem.id for problem in check_clinic_facts()}
-    assert {"pages.E003", "pages.E005"} <= errors
+    assert {"clinic.E003", "clinic.E005"} <= errors
     # Loading again changes nothing.
     counts = TeamMember.objects.count(), PhotoVariant.objects.count()
     call_command("load_demo_data")

@@ -4,10 +4,10 @@ import re
 
 import pytest
 
+from clinic.facts import facts_changed
+from clinic.models import OpeningHours
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD
 from consultations.models import CallTime, ConsultationRequest
-from pages.facts import facts_changed
-from pages.models import OpeningHours
 from tests.consultations.conftest import FORM_URL, soup
 from tests.factories import opened_form_token, stored_request, valid_answers
 

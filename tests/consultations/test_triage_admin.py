@@ -443,7 +443,8 @@ def test_the_admin_index_shows_the_dashboard(intake_client):
     }
     assert figures["Overdue now"] == "1"
     assert figures["Received in the last 7 days"] == "1"
-    assert figures["Median time to first contact (last 30 days)"] == "no contacts yet"
+    median = "Median time to the first call attempt, in opening hours (requests received in the last 30 days)"
+    assert figures[median] == "none called yet"
     by_status = page.select_one(".triage-by-status").get_text(" ", strip=True)
     assert "New 1" in by_status and "Spam 0" in by_status
 

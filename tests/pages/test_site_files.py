@@ -7,8 +7,9 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from PIL import Image
 
+from clinic.models import Closure, Costs, TeamMember
 from pages.medications import MEDICATIONS
-from pages.models import Closure, Costs, PageReview, TeamMember
+from pages.models import PageReview
 from pages.registry import HOME, PAGES_BY_NAME
 from pages.templatetags.pages_tags import share_image
 from tests.clinic_facts import TEST_ADDRESS

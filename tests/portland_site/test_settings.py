@@ -103,7 +103,7 @@ def test_check_deploy_fails_while_a_fact_is_a_placeholder():
     # The facts every test starts with: a 555-01xx phone and an "Example" address.
     result = run_django(["manage.py", "check", "--deploy"], DATABASE_URL=database_url())
     assert result.returncode != 0
-    assert "pages.E003" in result.stderr and "pages.E005" in result.stderr
+    assert "clinic.E003" in result.stderr and "clinic.E005" in result.stderr
 
 
 @pytest.mark.parametrize(

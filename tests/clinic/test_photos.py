@@ -11,12 +11,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from PIL import ExifTags, Image
 
-from pages.facts import current_facts
-from pages.models import Photo, PhotoVariant, TeamMember
+from clinic.facts import current_facts
+from clinic.models import Photo, PhotoVariant, TeamMember
 from tests.consultations.conftest import signed_in, soup
 from tests.factories import staff_member
 
-ADD_URL = reverse("admin:pages_teammember_add")
+ADD_URL = reverse("admin:clinic_teammember_add")
 
 
 def jpeg_with_gps_and_orientation(size=(1200, 800)) -> bytes:
@@ -161,7 +161,7 @@ def test_replacing_and_removing_a_photo_deletes_the_old_variants(manager_client)
     manager_client.post(ADD_URL, member_form(jpeg_with_gps_and_orientation()))
     member = TeamMember.objects.get(name="Jordan Rivera")
     first = member.photo_id
-    change_url = reverse("admin:pages_teammember_change", args=[member.pk])
+    change_url = reverse("admin:clinic_teammember_change", args=[member.pk])
     manager_client.post(change_url, member_form(png_with_transparency(), filename="new.png"))
     member.refresh_from_db()
     assert member.photo_id != first and not Photo.objects.filter(pk=first).exists()

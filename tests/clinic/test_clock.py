@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from clinic.clock import ClinicClock, NoOpeningTime, clinic_clock
+from clinic.facts import facts_changed, hours_in_words
+from clinic.models import Closure, OpeningHours
 from consultations.services import expected_call_by
-from pages.clock import ClinicClock, NoOpeningTime, clinic_clock
-from pages.facts import facts_changed, hours_in_words
-from pages.models import Closure, OpeningHours
 from portland_site.clinic import by_when
 from tests.clinic_facts import set_opening_hours
 

@@ -1,13 +1,13 @@
 """The call-back clock: the clinic's opening time, from the hours and closures the Clinic manager keeps.
 
 `consultations` asks it when a call is due and when a request is overdue. It reads the same cached snapshot as
-the pages (pages/facts.py), so a closure saved in the admin counts on the next request on every host.
+the pages (clinic/facts.py), so a closure saved in the admin counts on the next request on every host.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from pages.facts import current_facts
+from clinic.facts import current_facts
 
 # How far the clock looks for opening time before it gives up (no hours recorded, or closed for a year).
 _SEARCH_DAYS = 400
@@ -84,6 +84,6 @@ class ClinicClock:
 
 
 def clinic_clock() -> ClinicClock:
-    """The clock as the clinic's facts are now (cached; see pages/facts.py)."""
+    """The clock as the clinic's facts are now (cached; see clinic/facts.py)."""
     facts = current_facts()
     return ClinicClock(days=facts.opening_days, closures=facts.closures)

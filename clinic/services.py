@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
-from pages.facts import facts_changed
-from pages.models import Photo, PhotoVariant, TeamMember
-from pages.photos import ProcessedPhoto
+from clinic.facts import facts_changed
+from clinic.models import Photo, PhotoVariant, TeamMember
+from clinic.photos import ProcessedPhoto
 
 
 def _stored_photo(processed: ProcessedPhoto) -> Photo:

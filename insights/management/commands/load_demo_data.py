@@ -1,4 +1,7 @@
-"""Load the demo data that `make run` shows a newcomer. Safe to run again: it changes nothing the second time."""
+"""Load the demo data that `make run` shows a newcomer. Safe to run again: it changes nothing the second time.
+
+It lives in `insights`, the top layer, because it fills every app: the clinic's facts, the articles' reviews and
+the call-back queue."""
 
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -9,11 +12,13 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from consultations.booking import booking_rules, new_change_link, open_call_times
+from clinic.capacity import booking_rules
+from clinic.demo import load_demo_facts
+from clinic.models import CallWindow
+from consultations.booking import new_change_link, open_call_times
 from consultations.models import (
     CallOutcome,
     CallTime,
-    CallWindow,
     ConsultationRequest,
     NotificationStatus,
     RequestFor,
@@ -22,7 +27,8 @@ from consultations.models import (
     Status,
 )
 from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
-from pages.demo import load_demo_facts
+from insights.demo import DEMO_WEEKS, load_demo_counts
+from pages.demo import load_demo_reviews
 
 # One demo login per staff role (the groups come from a migration); both printed by `make run`.
 DEMO_INTAKE = "demo-intake"
@@ -207,6 +213,7 @@ class Command(BaseCommand):
         # First: the call-back clock needs the demo opening hours.
         loaded = load_demo_facts()
         self.stdout.write(f"Demo clinic facts (made up, and shown as such): {'created' if loaded else 'already there'}")
+        self.stdout.write(f"Demo article reviews: {'created' if load_demo_reviews() else 'already there'}")
         self.stdout.write(f"Demo call capacity: {'created' if self._load_capacity() else 'already there'}")
         users = {}
         logins = []
@@ -226,6 +233,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Demo call-back requests: {self._load_requests(users)} created")
         self.stdout.write(f"Demo booked calls (today and the next open days): {self._load_booked_calls(users)} created")
+        self.stdout.write(f"Demo visit counts: {load_demo_counts()} day(s) created over the last {DEMO_WEEKS} weeks")
         # Their staff emails would print some 700 lines to this console and scroll the logins away.
         demo_tokens = [demo.token for demo in (*DEMO_REQUESTS, *DEMO_BOOKED)]
         StaffNotification.objects.filter(

@@ -1,5 +1,8 @@
 """One snapshot of the clinic's facts, as every page, the call-back clock and the JSON-LD read them.
 
+Another app may keep its own facts in the same snapshot (`add_to_snapshot`: `pages` keeps the articles' clinical
+reviews there), so that they are cached and versioned with these without this app knowing them.
+
 The snapshot is built from the database (a handful of queries) and kept in the shared cache under a version
 token. A save in the admin replaces the token (`facts_changed`), so on the next request every host builds or
 fetches the new snapshot, and the whole-page cache (pages/caching.py), which keys on the same token, stops
@@ -8,10 +11,12 @@ minute, and the token itself for a second: most pages served from cache then rea
 or the database. The process that saved a change uses the new token at once; the others within a second.
 """
 
+import functools
 import hashlib
 import logging
 import time as monotonic_time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, time, timedelta
 
@@ -22,7 +27,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from pages import models
+from clinic import models
 from portland_site import phones
 from portland_site.clinic import DAY_NAMES, format_time
 
@@ -84,13 +89,6 @@ class CostsFact:
 
 
 @dataclass(frozen=True)
-class PageReviewFact:
-    reviewer_name: str
-    reviewer_credentials: str
-    reviewed_on: date
-
-
-@dataclass(frozen=True)
 class Clinic:
     """The `clinic` every template gets. Empty texts mean the clinic has not said: pages then say "call us"."""
 
@@ -117,7 +115,7 @@ class Facts:
     clinic: Clinic
     opening_days: dict[int, tuple[time, time]]  # weekday (0 = Monday) -> opens, closes
     closures: tuple[tuple[date, date], ...]
-    reviews: dict[str, PageReviewFact]  # by page name
+    more: dict[str, object] = field(default_factory=dict)  # other apps' facts, by the name they were added with
 
 
 def hours_in_words(days: dict[int, tuple[time, time]]) -> str:
@@ -160,19 +158,16 @@ def _photo(member: models.TeamMember) -> PhotoFact | None:
     )
 
 
-def _latest_reviews() -> dict[str, PageReviewFact]:
-    reviews: dict[str, PageReviewFact] = {}
-    published = models.PageReview.objects.filter(reviewer__published=True).select_related("reviewer")
-    for review in published.order_by("page_name", "-reviewed_on", "-pk"):
-        reviews.setdefault(
-            review.page_name,
-            PageReviewFact(
-                reviewer_name=review.reviewer.name,
-                reviewer_credentials=review.reviewer.credentials,
-                reviewed_on=review.reviewed_on,
-            ),
-        )
-    return reviews
+# Other apps' parts of the snapshot: name -> (what builds it, the dataclasses it is made of).
+_more: dict[str, tuple[Callable[[], object], tuple[type, ...]]] = {}
+
+
+def add_to_snapshot(name: str, build: Callable[[], object], *, classes: tuple[type, ...] = ()) -> None:
+    """Keep another app's facts in the snapshot as `Facts.more[name]`: `build` reads them from the database,
+    `classes` are the dataclasses they are made of (their fields are part of the snapshot's shape). Called from the
+    app's `ready()`."""
+    _more[name] = (build, classes)
+    _shape.cache_clear()
 
 
 def build_facts() -> Facts:
@@ -234,7 +229,7 @@ def build_facts() -> Facts:
         clinic=clinic,
         opening_days=opening_days,
         closures=tuple((closure.first_day, closure.last_day) for closure in closures),
-        reviews=_latest_reviews(),
+        more={name: build() for name, (build, _) in _more.items()},
     )
 
 
@@ -247,14 +242,16 @@ def _safely(operation, *args):
         return None
 
 
+def _fields(classes: tuple[type, ...]) -> list:
+    return [(cls.__name__, [item.name for item in fields(cls)]) for cls in classes]
+
+
+@functools.cache
 def _shape() -> str:
     """A digest of the snapshot's classes and fields: a release that changes them never reads an older pickle."""
-    classes = (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, PageReviewFact, Clinic, Facts)
-    described = repr([(cls.__name__, [item.name for item in fields(cls)]) for cls in classes])
-    return hashlib.sha256(described.encode()).hexdigest()[:12]
-
-
-_SHAPE = _shape()
+    own = _fields((PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, Clinic, Facts))
+    more = [(name, _fields(classes)) for name, (_, classes) in sorted(_more.items())]
+    return hashlib.sha256(repr([own, more]).encode()).hexdigest()[:12]
 
 
 # (version token, when this process read it) from the shared cache.
@@ -315,7 +312,7 @@ def current_facts() -> Facts:
     local = _local
     if local and local[0] == version and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
         return local[2]
-    key = f"clinic-facts:{_SHAPE}:{version}"
+    key = f"clinic-facts:{_shape()}:{version}"
     facts = _safely(cache.get, key)
     if facts is None:
         facts = _from_database()
@@ -337,4 +334,4 @@ def last_known_facts() -> Facts:
     local = _local
     if local is not None:
         return local[2]
-    return Facts(clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=(), reviews={})
+    return Facts(clinic=Clinic(name=settings.CLINIC_NAME), opening_days={}, closures=())

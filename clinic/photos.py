@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
-from pages.models import PhotoFormat
+from clinic.models import PhotoFormat
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any phone camera takes

@@ -8,12 +8,12 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from pages import facts
-from pages.models import Closure, ContactDetails, FactChange
+from clinic import facts
+from clinic.models import Closure, ContactDetails, FactChange
 from tests.consultations.conftest import signed_in, soup
 from tests.factories import staff_member
 
-CONTACT_URL = reverse("admin:pages_contactdetails_change", args=[1])
+CONTACT_URL = reverse("admin:clinic_contactdetails_change", args=[1])
 
 
 def contact_form(**changes) -> dict:
@@ -117,38 +117,38 @@ def test_intake_staff_can_read_the_facts_but_not_change_them(intake_client):
     assert response.status_code == 200
     assert not soup(response).find("input", attrs={"name": "_save"})
     assert intake_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368")).status_code == 403
-    assert intake_client.get(reverse("admin:pages_closure_add")).status_code == 403
+    assert intake_client.get(reverse("admin:clinic_closure_add")).status_code == 403
     assert ContactDetails.objects.get().phone == "(207) 555-0142"
 
 
 def test_changes_to_the_facts_are_in_the_managers_audit_trail(manager_client, intake_client):
     manager_client.post(CONTACT_URL, contact_form(phone="(207) 555-2368"))
     manager_client.post(
-        reverse("admin:pages_closure_add"),
+        reverse("admin:clinic_closure_add"),
         {"first_day": "2026-11-26", "last_day": "2026-11-27", "note": "Thanksgiving"},
     )
-    entries = FactChange.objects.filter(content_type__app_label="pages").order_by("action_time")
+    entries = FactChange.objects.filter(content_type__app_label="clinic").order_by("action_time")
     assert [(entry.user.username, entry.get_change_message()) for entry in entries] == [
         ("manager", "Changed Phone."),
         ("manager", "Added."),
     ]
-    listing = manager_client.get(reverse("admin:pages_factchange_changelist"))
+    listing = manager_client.get(reverse("admin:clinic_factchange_changelist"))
     assert listing.status_code == 200
     text = " ".join(soup(listing).get_text(" ").split())
     assert "Changed Phone." in text and "closure: Closed 2026-11-26 to 2026-11-27" in text
-    assert intake_client.get(reverse("admin:pages_factchange_changelist")).status_code == 403
+    assert intake_client.get(reverse("admin:clinic_factchange_changelist")).status_code == 403
 
 
 def test_the_single_row_facts_open_straight_on_their_form(manager_client):
-    response = manager_client.get(reverse("admin:pages_contactdetails_changelist"))
+    response = manager_client.get(reverse("admin:clinic_contactdetails_changelist"))
     assert response.status_code == 302 and response["Location"] == CONTACT_URL
     ContactDetails.objects.all().delete()
-    response = manager_client.get(reverse("admin:pages_contactdetails_changelist"))
-    assert response["Location"] == reverse("admin:pages_contactdetails_add")
+    response = manager_client.get(reverse("admin:clinic_contactdetails_changelist"))
+    assert response["Location"] == reverse("admin:clinic_contactdetails_add")
 
 
 def test_a_single_day_closure_needs_only_its_first_day(manager_client):
-    response = manager_client.post(reverse("admin:pages_closure_add"), {"first_day": "2026-12-25", "note": ""})
+    response = manager_client.post(reverse("admin:clinic_closure_add"), {"first_day": "2026-12-25", "note": ""})
     assert response.status_code == 302
     closure = Closure.objects.get()
     assert closure.last_day == closure.first_day
@@ -156,7 +156,7 @@ def test_a_single_day_closure_needs_only_its_first_day(manager_client):
 
 def test_a_closure_ending_before_it_starts_is_refused(manager_client):
     response = manager_client.post(
-        reverse("admin:pages_closure_add"), {"first_day": "2026-12-25", "last_day": "2026-12-24"}
+        reverse("admin:clinic_closure_add"), {"first_day": "2026-12-25", "last_day": "2026-12-24"}
     )
     assert response.status_code == 200
     assert "cannot be before the first day" in soup(response).get_text()
