@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg2
+import psycopg
 import redis
 from stack import REDIS_URL, describe_machine, fetch, production_site, version
 
@@ -67,7 +67,7 @@ def run_wrk(url: str, script: Path, duration: int, connections: int) -> dict:
 
 
 def database_rows(database_url: str) -> int:
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult")
         rows = cursor.fetchone()[0]

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
 
-import psycopg2
+import psycopg
 from stack import FORM_PATH, describe_machine, percentile, production_site, set_call_capacity
 from submit import MIN_FILL_SECONDS, open_form, request, submit
 
@@ -27,7 +27,7 @@ _OPTION = re.compile(r'<option value="(\d{8}T\d{4}Z)"')
 
 
 def bookings_at(database_url: str, value: str) -> int:
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     try:
         with connection.cursor() as cursor:
             starts_at = datetime.strptime(value, "%Y%m%dT%H%MZ").replace(tzinfo=UTC)

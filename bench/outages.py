@@ -27,7 +27,7 @@ import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
+import psycopg
 from smtp_sink import SMTPSink, reference_in  # bench/smtp_sink.py and bench/stack.py, beside this script
 from stack import FORM_PATH, ROOT, free_port, fresh_database
 
@@ -134,7 +134,7 @@ class People:
 
 
 def stored_references(database_url: str) -> set[str]:
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
         cursor.execute("SELECT reference FROM consultations_consultationrequest WHERE status = 'new'")
         references = {f"{row[0][:4]}-{row[0][4:]}" for row in cursor.fetchall()}

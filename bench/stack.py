@@ -28,7 +28,7 @@ from pathlib import Path
 
 import django
 import gunicorn
-import psycopg2
+import psycopg
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,7 +84,7 @@ def fresh_database(postgres_url: str = POSTGRES_URL):
     """Yield the URL of a new, empty database on the server of `postgres_url` (a database its user may connect
     to, as a user that may create databases); the database is dropped afterwards."""
     name = f"ptc_bench_{os.getpid()}_{int(time.time())}"
-    admin = psycopg2.connect(postgres_url)
+    admin = psycopg.connect(postgres_url)
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
@@ -194,7 +194,7 @@ def set_call_capacity(database_url: str, *, places: int, spans, weekdays, notice
     would in the admin, so that the form lists the times it can offer. Written straight to the database, so it
     is for `production_site(prepare=...)`: a site already running keeps the capacity it read until the admin
     changes it."""
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     try:
         with connection, connection.cursor() as cursor:
             cursor.execute("UPDATE consultations_bookingrules SET notice_hours = %s WHERE id = 1", (notice_hours,))
@@ -220,7 +220,7 @@ def version(*command: str) -> str:
 def describe_machine() -> list[str]:
     cpu = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.MULTILINE).group(1)
     memory_kib = int(re.search(r"^MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text(), re.MULTILINE).group(1))
-    postgres = psycopg2.connect(POSTGRES_URL)
+    postgres = psycopg.connect(POSTGRES_URL)
     with postgres.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres_version = cursor.fetchone()[0]

@@ -26,7 +26,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import django
-import psycopg2
+import psycopg
 from stack import FORM_PATH, percentile, production_site  # bench/stack.py, beside this script
 
 HTTP_TIMEOUT = 30
@@ -56,11 +56,11 @@ def request(port: int, method: str, path: str, body: str | None = None, headers:
         connection.close()
 
 
-def open_form(port: int) -> OpenedForm:
-    status, headers, html = request(port, "GET", FORM_PATH)
+def open_form(port: int, headers: dict | None = None) -> OpenedForm:
+    status, response_headers, html = request(port, "GET", FORM_PATH, headers=headers)
     if status != 200:
         raise RuntimeError(f"form page answered {status}")
-    cookie = next(_CSRF_COOKIE.search(value) for name, value in headers if name.lower() == "set-cookie")
+    cookie = next(_CSRF_COOKIE.search(value) for name, value in response_headers if name.lower() == "set-cookie")
     return OpenedForm(
         cookie=cookie.group(1),
         csrf=_CSRF_INPUT.search(html).group(1),
@@ -68,10 +68,17 @@ def open_form(port: int) -> OpenedForm:
     )
 
 
-def submit(port: int, form: OpenedForm, index: int, extra: dict | None = None, refusal: str = "") -> tuple[float, str]:
-    """POST one filled-in form (with `extra` answers, e.g. a chosen call time); (seconds until the response, and
-    "stored" for the 303 to the thanks page, "refused" for the form shown again with the `refusal` text, or
-    "error")."""
+def submit(
+    port: int,
+    form: OpenedForm,
+    index: int,
+    extra: dict | None = None,
+    refusal: str = "",
+    headers: dict | None = None,
+) -> tuple[float, str]:
+    """POST one filled-in form (with `extra` answers, e.g. a chosen call time, and `headers`, e.g. a client's
+    address); (seconds until the response, and "stored" for the 303 to the thanks page, "refused" for the form
+    shown again with the `refusal` text, or "error")."""
     body = urllib.parse.urlencode(
         {
             "csrfmiddlewaretoken": form.csrf,
@@ -89,7 +96,11 @@ def submit(port: int, form: OpenedForm, index: int, extra: dict | None = None, r
             **(extra or {}),
         }
     )
-    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={form.cookie}"}
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={form.cookie}",
+        **(headers or {}),
+    }
     started = time.perf_counter()
     try:
         status, response_headers, page = request(port, "POST", FORM_PATH, body, headers)
@@ -104,7 +115,7 @@ def submit(port: int, form: OpenedForm, index: int, extra: dict | None = None, r
 
 def rows_stored(database_url: str) -> tuple[int, int, int, str]:
     """Requests stored, how many as spam, how many linked as duplicates, and the server's version."""
-    connection = psycopg2.connect(database_url)
+    connection = psycopg.connect(database_url)
     try:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -21,7 +21,7 @@ import time
 from datetime import timedelta
 from urllib.parse import quote
 
-import psycopg2
+import psycopg
 from stack import ROOT, fresh_database, percentile  # bench/stack.py, beside this script
 
 TARGET_MS = 300
@@ -180,7 +180,7 @@ def measure(runs: int) -> list[tuple[str, float, float]]:
 def machine() -> str:
     cores = subprocess.run(["nproc"], capture_output=True, text=True, check=True).stdout.strip()  # noqa: S607
     memory = subprocess.run(["free", "-h"], capture_output=True, text=True, check=True).stdout  # noqa: S607
-    connection = psycopg2.connect(server_url())
+    connection = psycopg.connect(server_url())
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]

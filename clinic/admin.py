@@ -144,6 +144,12 @@ class CostsAdmin(SingleRowAdmin):
     list_display = ["__str__", "first_call", "assessment"]
 
 
+@admin.register(models.LanguageNotice)
+class LanguageNoticeAdmin(FactAdmin):
+    list_display = ["language", "lang", "text", "display_order"]
+    list_editable = ["display_order"]
+
+
 @admin.register(models.FactChange)
 class FactChangeAdmin(admin.ModelAdmin):
     """Who changed which fact when, from Django's own admin log; read-only for everyone."""

@@ -16,6 +16,7 @@ from django.conf import settings
 from clinic.clock import ClinicClock, clinic_clock
 from clinic.facts import facts_version
 from clinic.models import BookingRules, CallWindow
+from portland_site import typed_dates
 from portland_site.clinic import day_in_words, format_time_range
 from portland_site.clinic_time import clinic_zone, in_clinic_time
 
@@ -90,9 +91,10 @@ class CallDay:
 def parse_slot_value(value: str) -> datetime | None:
     """The start a form value names (see CallSlot.value), or None when it is not one."""
     try:
-        return datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
+        starts_at = datetime.strptime(value, _SLOT_VALUE_FORMAT).replace(tzinfo=UTC)
     except (TypeError, ValueError):
         return None
+    return starts_at if typed_dates.is_in_range(starts_at.date()) else None
 
 
 def _capacity() -> tuple[timedelta, list[WindowSpec]]:

@@ -10,10 +10,13 @@ from django.core.checks import Error, register
 from django.db import DatabaseError
 
 from clinic.facts import build_facts
+from clinic.models import TeamMember
 
 # 555-0100 to 555-0199 are reserved for fiction in North America.
 _FICTIONAL_PHONE = re.compile(r"555\D?01\d\d\b")
-_PLACEHOLDER_WORDS = re.compile(r"\b(example|placeholder|lorem ipsum)\b", re.IGNORECASE)
+_PLACEHOLDER_WORDS = re.compile(r"\b(example|placeholder|lorem ipsum|demo)\b", re.IGNORECASE)
+# A price of nothing written as a figure ($0, $000, $0.00) is a stand-in, not a price: free care says "Free".
+_ZERO_PRICE = re.compile(r"\$\s?0+(?:[.,]0+)?(?![\d.,]*[1-9])")
 
 
 def _texts(clinic):
@@ -21,6 +24,9 @@ def _texts(clinic):
     yield "address", clinic.address
     yield "directions", clinic.directions
     yield "telehealth", clinic.telehealth
+    yield "how soon we can talk", clinic.first_talk
+    yield "referral fax", clinic.referral.fax
+    yield "referral email", clinic.referral.email
     for person in clinic.team:
         for field in ("name", "credentials", "role", "licence_type", "licence_number", "bio"):
             yield f"team member {person.name!r} {field}", getattr(person, field)
@@ -52,8 +58,17 @@ def check_clinic_facts(app_configs=None, **kwargs):
     if not clinic.address:
         problems.append(Error("The clinic has no address.", hint=where, id="clinic.E004"))
     for name, text in _texts(clinic):
-        if _PLACEHOLDER_WORDS.search(text):
+        if _PLACEHOLDER_WORDS.search(text) or _ZERO_PRICE.search(text):
             problems.append(Error(f"The {name} looks like a placeholder: {text!r}.", hint=where, id="clinic.E005"))
+    if TeamMember.objects.filter(demo=True).exists():
+        problems.append(
+            Error(
+                "A team member made by the demo data is still kept (edited or not), with the reviews credited to it.",
+                hint='Delete its article reviews, then the member under "Team members"; add the real person and '
+                "record the reviews they make.",
+                id="clinic.E008",
+            )
+        )
     if not facts.opening_days:
         problems.append(Error("No opening hours are recorded.", hint=where, id="clinic.E006"))
     if not any(person.credentials for person in clinic.team):

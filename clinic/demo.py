@@ -45,10 +45,11 @@ def load_demo_facts() -> bool:
     soon = timezone.localdate() + timedelta(days=10)
     models.Closure.objects.create(first_day=soon, last_day=soon + timedelta(days=1), note="Demo closure")
     doctor = models.TeamMember.objects.create(
+        demo=True,
         name="Dr. Demo Example",
         credentials="MD (demo: not a real person)",
         role="Medical director (demo)",
-        licence_type="Maine medical licence (demo)",
+        licence_type="Maine medical license (demo)",
         licence_number="DEMO-0000",
         bio="A made-up doctor who shows where a real clinician's short introduction will go.",
         photo_alt="Drawn outline of a person's head and shoulders (demo photo)",
@@ -61,6 +62,7 @@ def load_demo_facts() -> bool:
         remove_photo=False,
     )
     models.TeamMember.objects.create(
+        demo=True,
         name="Alex Example",
         credentials="LCSW (demo: not a real person)",
         role="Therapist (demo)",

@@ -86,6 +86,24 @@ class CostsFact:
     self_pay: str = ""
     note: str = ""
     insurance_plans: tuple[str, ...] = ()
+    mainecare: str = ""  # "yes", "no", or "" while the clinic has not said
+    medicare: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralFact:
+    phone: str = ""
+    phone_e164: str = ""
+    fax: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LanguageNoticeFact:
+    language: str
+    lang: str
+    text: str
+    direction: str  # "rtl" or "ltr"
 
 
 @dataclass(frozen=True)
@@ -103,6 +121,9 @@ class Clinic:
     closures: tuple[ClosureFact, ...] = ()  # from a while ago on; pages show `upcoming_closures`
     team: tuple[PersonFact, ...] = ()
     costs: CostsFact = field(default_factory=CostsFact)
+    first_talk: str = ""
+    referral: ReferralFact = field(default_factory=ReferralFact)
+    language_notices: tuple[LanguageNoticeFact, ...] = ()
 
     @property
     def upcoming_closures(self) -> list[ClosureFact]:
@@ -196,6 +217,7 @@ def build_facts() -> Facts:
     )
     costs = models.Costs.objects.first()
     phone_e164 = (phones.possible_e164(contact.phone) or "") if contact else ""
+    referral_e164 = (phones.possible_e164(contact.referral_phone) or "") if contact and contact.referral_phone else ""
     clinic = Clinic(
         name=settings.CLINIC_NAME,
         phone=phones.for_display(phone_e164) if phone_e164 else "",
@@ -221,9 +243,27 @@ def build_facts() -> Facts:
             self_pay=costs.self_pay,
             note=costs.note,
             insurance_plans=tuple(filter(None, (line.strip() for line in costs.insurance_plans.splitlines()))),
+            mainecare=costs.mainecare,
+            medicare=costs.medicare,
         )
         if costs
         else CostsFact(),
+        first_talk=contact.first_talk if contact else "",
+        referral=ReferralFact(
+            phone=phones.for_display(referral_e164) if referral_e164 else "",
+            phone_e164=referral_e164,
+            fax=contact.referral_fax if contact else "",
+            email=contact.referral_email if contact else "",
+        ),
+        language_notices=tuple(
+            LanguageNoticeFact(
+                language=notice.language,
+                lang=notice.lang,
+                text=notice.text,
+                direction="rtl" if notice.right_to_left else "ltr",
+            )
+            for notice in models.LanguageNotice.objects.all()
+        ),
     )
     return Facts(
         clinic=clinic,
@@ -249,7 +289,9 @@ def _fields(classes: tuple[type, ...]) -> list:
 @functools.cache
 def _shape() -> str:
     """A digest of the snapshot's classes and fields: a release that changes them never reads an older pickle."""
-    own = _fields((PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, Clinic, Facts))
+    own = _fields(
+        (PhotoFact, PersonFact, DayHours, ClosureFact, CostsFact, ReferralFact, LanguageNoticeFact, Clinic, Facts)
+    )
     more = [(name, _fields(classes)) for name, (_, classes) in sorted(_more.items())]
     return hashlib.sha256(repr([own, more]).encode()).hexdigest()[:12]
 

@@ -9,10 +9,11 @@ The tables keep the names they had in the apps these models came from (`pages`, 
 
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from portland_site import phones
+from portland_site import phones, typed_dates
 from portland_site.clinic import DAY_NAMES, format_time
 
 # Rows of which there is only ever one have this primary key.
@@ -47,6 +48,24 @@ class ContactDetails(models.Model):
         blank=True,
         help_text='Who can have video appointments, e.g. "people living in Maine". Empty: not offered.',
     )
+    first_talk = models.CharField(
+        "how soon we can talk",
+        max_length=200,
+        blank=True,
+        help_text=(
+            'Told to people whose prescriber wants them off quickly, and to referring clinicians, e.g. "Usually '
+            'within one working day of your call." Empty: pages say "Call us to ask".'
+        ),
+    )
+    referral_phone = models.CharField(
+        "phone for referrals",
+        max_length=32,
+        blank=True,
+        validators=[_validate_phone],
+        help_text='For clinicians who refer a patient, if not the main phone. Empty: pages say "Call us to ask".',
+    )
+    referral_fax = models.CharField("secure fax for referrals", max_length=32, blank=True)
+    referral_email = models.EmailField("secure email for referrals", blank=True)
 
     class Meta:
         db_table = "pages_contactdetails"
@@ -99,6 +118,13 @@ class Closure(models.Model):
         return f"Closed {self.first_day}"
 
     def clean(self) -> None:
+        out_of_range = {
+            field: typed_dates.OUT_OF_RANGE_MESSAGE
+            for field in ("first_day", "last_day")
+            if getattr(self, field) and not typed_dates.is_in_range(getattr(self, field))
+        }
+        if out_of_range:
+            raise ValidationError(out_of_range)
         if self.first_day and not self.last_day:
             self.last_day = self.first_day
         if self.first_day and self.last_day < self.first_day:
@@ -156,8 +182,12 @@ class TeamMember(models.Model):
         help_text='e.g. "MD, board-certified in addiction medicine". Empty: not a clinician.',
     )
     role = models.CharField(max_length=100, help_text='e.g. "Medical director".')
-    licence_type = models.CharField(max_length=100, blank=True, help_text='e.g. "Maine medical licence (MD)".')
-    licence_number = models.CharField(max_length=40, blank=True, help_text="Maine licence number, if any.")
+    licence_type = models.CharField(
+        "license type", max_length=100, blank=True, help_text='e.g. "Maine medical license (MD)".'
+    )
+    licence_number = models.CharField(
+        "license number", max_length=40, blank=True, help_text="Maine license number, if any."
+    )
     bio = models.TextField(blank=True, help_text="A few sentences in plain words.")
     photo = models.ForeignKey(Photo, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     photo_alt = models.CharField(
@@ -165,6 +195,12 @@ class TeamMember(models.Model):
     )
     display_order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=False, help_text="Only published people appear on the site.")
+
+    demo = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Made by the demo data: check --deploy refuses a release while one is kept, even edited.",
+    )
 
     class Meta:
         db_table = "pages_teammember"
@@ -180,6 +216,14 @@ class TeamMember(models.Model):
         return self.name
 
 
+class PlanAnswer(models.TextChoices):
+    """The costs page's answer to "do you take this plan?"."""
+
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SAID = "", 'Not said: the page says "Ask us"'
+
+
 class Costs(models.Model):
     """What care costs and how it can be paid. One row; an empty field means "call us to ask"."""
 
@@ -189,11 +233,21 @@ class Costs(models.Model):
     self_pay = models.TextField("self-pay", blank=True)
     insurance_plans = models.TextField("insurance plans accepted", blank=True, help_text="One plan per line.")
     note = models.TextField(blank=True)
+    mainecare = models.CharField(
+        "do we take MaineCare?", max_length=3, choices=PlanAnswer.choices, blank=True, default=PlanAnswer.NOT_SAID
+    )
+    medicare = models.CharField(
+        "do we take Medicare?", max_length=3, choices=PlanAnswer.choices, blank=True, default=PlanAnswer.NOT_SAID
+    )
 
     class Meta:
         db_table = "pages_costs"
         verbose_name = verbose_name_plural = "costs and insurance"
-        constraints = [models.CheckConstraint(condition=Q(id=SINGLETON_ID), name="costs_single_row")]
+        constraints = [
+            models.CheckConstraint(condition=Q(id=SINGLETON_ID), name="costs_single_row"),
+            models.CheckConstraint(condition=Q(mainecare__in=PlanAnswer.values), name="costs_mainecare_answer"),
+            models.CheckConstraint(condition=Q(medicare__in=PlanAnswer.values), name="costs_medicare_answer"),
+        ]
 
     def __str__(self) -> str:
         return "Costs and insurance"
@@ -255,3 +309,28 @@ class FactChange(LogEntry):
         proxy = True
         verbose_name = "change to the clinic's facts"
         verbose_name_plural = "changes to the clinic's facts"
+
+
+class LanguageNotice(models.Model):
+    """One line on /language-help/ telling people, in their language, that an interpreter is free and how to ask.
+
+    The clinic corrects the wording here (a qualified translator should check each line)."""
+
+    language = models.CharField(max_length=60, help_text='Its name in English, e.g. "Spanish".')
+    lang = models.CharField(
+        "language code",
+        max_length=20,
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "Enter a code such as es, pt or zh-Hans.")],
+        help_text="The BCP 47 code, so that browsers and screen readers read the line in its language.",
+    )
+    text = models.CharField(max_length=300, help_text="The notice, in that language.")
+    right_to_left = models.BooleanField(default=False, help_text="For Arabic and other right-to-left scripts.")
+    display_order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["display_order", "language"]
+        verbose_name = "language help notice"
+        constraints = [models.UniqueConstraint(fields=["lang"], name="language_notice_one_per_language")]
+
+    def __str__(self) -> str:
+        return self.language

@@ -2,9 +2,10 @@
 
 Checks: the file is at most MAX_UPLOAD_BYTES, it is a JPEG, PNG or WebP image by its content (not its name),
 its header declares at most MAX_PIXELS (so a small file that would unpack into gigabytes is refused before it
-is decoded), and it decodes completely. Then the orientation in its EXIF is applied, and the picture is drawn
-afresh at a few widths in AVIF (where this Pillow can), WebP and JPEG, without any metadata: no EXIF, no GPS,
-no colour profile, no comments. docs/photos.md says why the variants live in the database.
+is decoded) and no side over MAX_SIDE, and it decodes completely. Then the orientation in its EXIF is applied,
+and the picture is drawn afresh at a few widths in AVIF (where this Pillow can), WebP and JPEG, without any
+metadata: no EXIF, no GPS, no colour profile, no comments. docs/photos.md says why the variants live in the
+database.
 """
 
 import hashlib
@@ -12,13 +13,15 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from PIL import Image, ImageOps, UnidentifiedImageError, features
 
 from clinic.models import PhotoFormat
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = settings.PHOTO_UPLOAD_MAX_BYTES
 MAX_PIXELS = 40_000_000  # e.g. 8000 × 5000: more than any phone camera takes
+MAX_SIDE = 16_383  # the WebP encoder's limit: a longer strip (under MAX_PIXELS) could not be encoded
 _ALLOWED = ("JPEG", "PNG", "WEBP")
 # Widths for a portrait shown at most about 320 CSS pixels wide, on screens of 1x, 2x and 3x density.
 WIDTHS = (320, 640, 960)
@@ -34,6 +37,10 @@ _NOT_AN_IMAGE = "This file is not a photo we can use. Please upload a JPEG, PNG 
 _TOO_MANY_PIXELS = (
     f"This image has more than {MAX_PIXELS // 1_000_000} million pixels. Please upload a smaller copy "
     "(any photo from a phone is fine)."
+)
+_TOO_LONG_A_SIDE = (
+    f"This image is more than {MAX_SIDE:,} pixels wide or tall. Photos can be at most {MAX_SIDE:,} pixels on each "
+    "side: please upload a smaller copy (any photo from a phone is fine)."
 )
 _DAMAGED = "This image could not be read to the end: the file may be damaged or incomplete. Please upload it again."
 
@@ -59,7 +66,7 @@ def _opened(upload) -> Image.Image:
     """The upload decoded, or a ValidationError saying in plain words what is wrong with it."""
     if upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
-            f"This file is {upload.size / 1024 / 1024:.0f} MB. Photos can be at most "
+            f"This file is {upload.size / 1024 / 1024:.1f} MB. Photos can be at most "
             f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB: please upload a smaller copy.",
             code="too_large",
         )
@@ -70,6 +77,8 @@ def _opened(upload) -> Image.Image:
             image = Image.open(upload, formats=_ALLOWED)
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(_TOO_MANY_PIXELS, code="too_many_pixels")
+            if max(image.size) > MAX_SIDE:
+                raise ValidationError(_TOO_LONG_A_SIDE, code="too_long_a_side")
             # A JPEG may be decoded at 1/2, 1/4 or 1/8 scale: still every byte is read, but far faster.
             image.draft("RGB", (WIDTHS[-1], WIDTHS[-1]))
             image.load()

@@ -7,18 +7,25 @@ capacity change in the admin takes the same locks before it checks the calls alr
 """
 
 import hashlib
+import logging
+import math
 import secrets
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from clinic.capacity import CallDay, CallSlot, WindowSpec, booking_days, call_times, window_spec
 from clinic.clock import clinic_clock
 from clinic.models import CallWindow
-from consultations.models import OPEN_STATUSES, Booking, CallTime
+from consultations.models import OPEN_STATUSES, Booking, BookingPause, CallTime
 from portland_site.clinic_time import clinic_days, in_clinic_time
+
+logger = logging.getLogger(__name__)
 
 CHANGE_LINK_BYTES = 32
 
@@ -27,6 +34,16 @@ class TimeNotOffered(Exception):
     """The time asked for is not one the clinic offers now: never offered, past, too soon or closed."""
 
     message = "That time is not one we can offer any more. Please choose another time from the list."
+
+
+class BookingsPaused(TimeNotOffered):
+    """The breaker has stopped offering call times for a while: far more were booked in an hour than usual."""
+
+    message = "We can't book call times just now."
+
+
+class AlreadyBooked(Exception):
+    """This phone number already has a call booked that is still to come: a second one would take a place twice."""
 
 
 class TimeTaken(TimeNotOffered):
@@ -105,6 +122,77 @@ def take_place(starts_at: datetime, *, now: datetime, moving: Booking | None = N
     return slot
 
 
+# The breaker: when far more calls are booked in an hour than usual (a script booking out every time), the form
+# stops offering times for BOOKING_PAUSE_HOURS and the staff dashboard says why. "Usual" is the average hourly
+# rate of the last USUAL_RATE_DAYS; the threshold is BOOKING_BREAKER_FACTOR times it, and never less than
+# BOOKING_BREAKER_FLOOR_PER_HOUR, so that a quiet fortnight does not make a busy morning look like an attack.
+USUAL_RATE_DAYS = 14
+
+
+def usual_bookings_per_hour(*, now: datetime) -> float:
+    hour_ago = now - timedelta(hours=1)
+    before = Booking.objects.filter(booked_at__gte=now - timedelta(days=USUAL_RATE_DAYS), booked_at__lt=hour_ago)
+    return before.count() / (USUAL_RATE_DAYS * 24 - 1)
+
+
+def breaker_threshold(usual_per_hour: float) -> int:
+    """How many bookings in one hour trip the breaker."""
+    return max(settings.BOOKING_BREAKER_FLOOR_PER_HOUR, math.ceil(settings.BOOKING_BREAKER_FACTOR * usual_per_hour))
+
+
+def current_pause(*, now: datetime | None = None) -> BookingPause | None:
+    """The pause in force, if the breaker has stopped the booking of call times."""
+    now = now or timezone.now()
+    return BookingPause.objects.filter(started_at__lte=now, ends_at__gt=now, ended_at__isnull=True).first()
+
+
+def check_breaker(*, now: datetime) -> None:
+    """Raise BookingsPaused while a pause is in force, or when one more booking would reach the hour's threshold,
+    which starts a pause. Called before the transaction that books, so that the pause it starts is kept."""
+    if current_pause(now=now) is not None:
+        raise BookingsPaused
+    booked_in_hour = Booking.objects.filter(booked_at__gt=now - timedelta(hours=1)).count()
+    usual = usual_bookings_per_hour(now=now)
+    if booked_in_hour >= breaker_threshold(usual):
+        BookingPause.objects.create(
+            started_at=now,
+            ends_at=now + timedelta(hours=settings.BOOKING_PAUSE_HOURS),
+            booked_in_hour=booked_in_hour,
+            usual_per_hour=usual,
+        )
+        logger.warning("Booking call times paused: %s booked in an hour (usually %.1f)", booked_in_hour, usual)
+        raise BookingsPaused
+
+
+def bookings_made(*, booked_from: datetime, booked_until: datetime, now: datetime | None = None) -> list[Booking]:
+    """The calls still to come that were booked in [booked_from, booked_until), in the order they were booked."""
+    return list(
+        Booking.objects.filter(
+            booked_at__gte=booked_from, booked_at__lt=booked_until, ends_at__gt=now or timezone.now()
+        )
+        .select_related("consultation_request")
+        .order_by("booked_at", "pk")
+    )
+
+
+def upcoming_booking_for_phone(phone: str, *, now: datetime) -> Booking | None:
+    """The call still to come that an open request from this phone number (E.164) has booked, if any."""
+    return (
+        Booking.objects.select_related("consultation_request")
+        .filter(consultation_request__phone=phone, consultation_request__status__in=OPEN_STATUSES, ends_at__gt=now)
+        .first()
+    )
+
+
+def lock_phone(phone: str) -> None:
+    """Serialise bookings from one phone number until the transaction ends, so that two sent at once can't both
+    book. The lock's key is a hash: the number itself never reaches the database's lock table or its log."""
+    if connection.vendor == "postgresql":
+        key = int.from_bytes(hashlib.sha256(f"booking-phone:{phone}".encode()).digest()[:8], "big", signed=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def call_time_of_day(starts_at: datetime) -> CallTime:
     """The part of the day a booked call falls in, for the request's best times to call."""
     hour = in_clinic_time(starts_at).hour
@@ -172,12 +260,13 @@ def calls_booked_on(*, first_day: date, last_day: date) -> list[Booking]:
     )
 
 
-def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
+def call_as_ics(*, booking: Booking, phone: str) -> bytes:
     """A calendar entry for a booked call. Its title and description name neither the clinic nor what it does,
     only a phone call, its reference and the number it comes from, since calendars are often shared."""
     reference = booking.consultation_request.reference_display
     event = icalendar.Event()
-    event.add("uid", f"call-{reference}@{host}")
+    # Unique and the same for the request's call wherever it moves, so a calendar updates its entry.
+    event.add("uid", salted_hmac("consultations.call_uid", reference, algorithm="sha256").hexdigest()[:32])
     event.add("dtstamp", timezone.now())
     event.add("dtstart", booking.starts_at.astimezone(UTC))
     event.add("dtend", booking.ends_at.astimezone(UTC))
@@ -187,7 +276,7 @@ def call_as_ics(*, booking: Booking, phone: str, host: str) -> bytes:
         description += f" If you need to reach us, call {phone} and give the reference {reference}."
     event.add("description", description)
     calendar = icalendar.Calendar()
-    calendar.add("prodid", f"-//{host}//call-back//EN")
+    calendar.add("prodid", "-//Phone call//Calendar file//EN")
     calendar.add("version", "2.0")
     calendar.add_component(event)
     return calendar.to_ical()

@@ -6,9 +6,12 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from consultations.booking import current_pause
 from consultations.figures import median_hours_to_first_call
 from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification, Status
 from consultations.outbox import INTAKE_STAFF_GROUP, due_notifications, notification_recipients
+from portland_site.clinic import day_in_words, format_time
+from portland_site.clinic_time import in_clinic_time
 
 # A notification due this long ago and still not sent means no worker is running.
 _WORKER_SILENT_AFTER = timedelta(minutes=10)
@@ -97,3 +100,27 @@ def notification_health(*, now: datetime | None = None) -> NotificationHealth:
         if mail_failing
         else "",
     )
+
+
+def _moment_in_words(moment: datetime) -> str:
+    local = in_clinic_time(moment)
+    return f"{format_time(local.time())} on {day_in_words(local)}"
+
+
+def booking_pause_warning(*, now: datetime | None = None) -> str:
+    """What the dashboard says while the booking breaker has stopped the offer of call times; "" otherwise."""
+    pause = current_pause(now=now)
+    if pause is None:
+        return ""
+    return (
+        f"The form stopped offering call times at {_moment_in_words(pause.started_at)}: "
+        f"{pause.booked_in_hour} calls were booked in the hour before (usually about {pause.usual_per_hour:.1f} an "
+        f"hour). It offers them again from {_moment_in_words(pause.ends_at)}; until then people can "
+        "ask to be called as soon as possible. Check the calls booked in that hour: if a script booked them, a "
+        "Clinic manager can release them."
+    )
+
+
+def spam_awaiting_confirmation() -> int:
+    """Requests staff marked spam that no Clinic manager has confirmed: kept as long as closed ones until then."""
+    return ConsultationRequest.objects.filter(status=Status.SPAM, spam_confirmed_at__isnull=True).count()

@@ -5,11 +5,12 @@ import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, F, Min, OuterRef
+from django.db.models.functions import Greatest
 
 from clinic.clock import ClinicClock, clinic_clock
 from consultations import promises
-from consultations.models import ConsultationRequest, Status, StatusChange
+from consultations.models import LATE_ENTRY_GRACE, ConsultationRequest, Status, StatusChange
 from portland_site.clinic_time import in_clinic_time
 
 
@@ -18,7 +19,9 @@ class RequestTiming:
     received_at: datetime  # in the clinic's time zone
     contacted: bool  # staff moved it on from new (other than to spam)
     scheduled: bool  # it reached "consultation scheduled" at some point
-    hours_to_first_call: float | None  # opening hours from receipt to the first call attempt; None: not called yet
+    # Opening hours from receipt to the first call attempt (a late entry counts from an hour before it was
+    # recorded); None: not called yet.
+    hours_to_first_call: float | None
     called_within_promise: bool  # first call by promises.call_due_by
     went_overdue: bool  # still new at promises.overdue_from, as the queue counts it
 
@@ -36,12 +39,16 @@ def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -
     return total.total_seconds() / 3600
 
 
+# When a call counts as made: the time given for it, but never more than LATE_ENTRY_GRACE before it was recorded.
+_counted_time = Greatest("call_attempts__attempted_at", F("call_attempts__recorded_at") - LATE_ENTRY_GRACE)
+
+
 def _received(received_from: datetime, received_before: datetime):
     """The requests received in [received_from, received_before), spam left out, with `first_call` (or None)."""
     return (
         ConsultationRequest.objects.exclude(status=Status.SPAM)
         .filter(created_at__gte=received_from, created_at__lt=received_before)
-        .annotate(first_call=Min("call_attempts__attempted_at"))
+        .annotate(first_call=Min(_counted_time))
     )
 
 

@@ -51,11 +51,38 @@ def offered_call_times() -> list[tuple[str, str]]:
 
 NAME_MAX_LENGTH = 60
 MESSAGE_MAX_LENGTH = 500
-# Bidirectional-text controls, the embeddings, overrides and isolates and the invisible direction marks (LRM, RLM,
-# ALM), can make text in the admin read differently from what is stored.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Unicode's default-ignorable code points (DerivedCoreProperties.txt): characters drawn as nothing, such as the
+# Hangul fillers that make a name look blank, the soft hyphen, zero-width spaces and joiners, the word joiner, the
+# bidirectional controls (which make text in the admin read differently from what is stored), the byte-order
+# mark, variation selectors and tag characters. With the format characters (category Cf), all are refused...
+_DEFAULT_IGNORABLE = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+# ...except the joiners and variation selectors that real writing puts right after a visible character: Persian
+# and Indic words, emoji sequences.
+_JOINERS = frozenset("\u200c\u200d") | frozenset(map(chr, range(0xFE00, 0xFE10)))
+# More combining marks in a row than any script stacks on one letter: "Zalgo" text that spills over other lines.
+MAX_MARKS_IN_A_ROW = 4
 _NAME_PUNCTUATION = frozenset(" -'\u2019.")
 CONTROL_CHARACTERS_MESSAGE = "Please type this again: it has hidden characters in it that we can't accept."
+STACKED_MARKS_MESSAGE = (
+    f"Please type this again: it has more accents on one letter than we can accept (at most {MAX_MARKS_IN_A_ROW})."
+)
 
 
 @dataclass(frozen=True)
@@ -79,19 +106,48 @@ def read_form_token(signed: str) -> FormToken | None:
         return None
 
 
-def _is_control(character: str) -> bool:
-    return unicodedata.category(character) == "Cc" or character in _BIDI_CONTROLS
+def _is_hidden(character: str) -> bool:
+    code = ord(character)
+    return unicodedata.category(character) in ("Cc", "Cf") or any(
+        first <= code <= last for first, last in _DEFAULT_IGNORABLE
+    )
+
+
+def _hidden_characters(value: str, allowed: frozenset[str]) -> bool:
+    """Whether `value` has a control, format or invisible character other than `allowed`; a joiner counts only
+    where it stands right after a visible character."""
+    after_visible = False
+    for character in value:
+        if character in allowed or not _is_hidden(character):
+            after_visible = not character.isspace() and character not in allowed
+        elif character in _JOINERS and after_visible:
+            after_visible = False
+        else:
+            return True
+    return False
+
+
+def _marks_pile_up(value: str) -> bool:
+    in_a_row = 0
+    for character in value:
+        in_a_row = in_a_row + 1 if unicodedata.category(character)[0] == "M" else 0
+        if in_a_row > MAX_MARKS_IN_A_ROW:
+            return True
+    return False
 
 
 class TextField(forms.CharField):
-    """Text in NFC form, refusing control characters (null bytes included) with a message of its own."""
+    """Text in NFC form, refusing control, format and invisible characters (null bytes included) and piles of
+    combining marks, each with a message of its own."""
 
     allowed_controls = frozenset()
 
     def to_python(self, value):
         value = unicodedata.normalize("NFC", super().to_python(value))
-        if any(_is_control(character) and character not in self.allowed_controls for character in value):
+        if _hidden_characters(value, self.allowed_controls):
             raise forms.ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
+        if _marks_pile_up(value):
+            raise forms.ValidationError(STACKED_MARKS_MESSAGE, code="stacked_marks")
         return value
 
 
@@ -104,7 +160,8 @@ class EmailField(TextField, forms.EmailField):
 
 
 def _is_name_character(character: str) -> bool:
-    return unicodedata.category(character)[0] in "LM" or character in _NAME_PUNCTUATION
+    # Joiners reach here only where TextField accepted them, inside a word.
+    return unicodedata.category(character)[0] in "LM" or character in _NAME_PUNCTUATION | _JOINERS
 
 
 ASAP, CHOSEN_TIME = "asap", "chosen"

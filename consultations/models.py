@@ -1,6 +1,6 @@
 """Call-back requests: what a person sent through the form, and where staff are with it."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -100,6 +100,18 @@ class ConsultationRequest(models.Model):
     # Spam is kept CONSULTATION_SPAM_RETENTION_DAYS from this moment, not from arrival: marking an old request as
     # spam must not get it deleted that night by someone who may not delete.
     spam_marked_at = models.DateTimeField("marked spam at", null=True, blank=True, editable=False)
+    # Spam is deleted on its short clock only once confirmed: by the form's own checks (spam_reason), or by a Clinic
+    # manager for a request staff marked spam; until then it is kept as long as a closed request.
+    spam_confirmed_at = models.DateTimeField("spam confirmed at", null=True, blank=True, editable=False)
+    spam_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="spam confirmed by",
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -129,6 +141,7 @@ class ConsultationRequest(models.Model):
         permissions = [
             ("export_consultationrequest", "Can export call-back requests as CSV"),
             ("erase_consultationrequest", "Can erase the personal data of a call-back request"),
+            ("confirm_spam_consultationrequest", "Can confirm that a request is spam (deleted sooner)"),
         ]
         indexes = [
             models.Index(fields=["status", "created_at"], name="consultation_triage_queue"),
@@ -151,6 +164,10 @@ class ConsultationRequest(models.Model):
                 condition=Q(status=Status.SPAM, spam_marked_at__isnull=False)
                 | (~Q(status=Status.SPAM) & Q(spam_marked_at__isnull=True)),
                 name="consultation_spam_marked_at_only_on_spam",
+            ),
+            models.CheckConstraint(
+                condition=Q(spam_confirmed_at__isnull=True) | Q(status=Status.SPAM),
+                name="consultation_spam_confirmed_only_on_spam",
             ),
         ]
 
@@ -195,13 +212,40 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
-        indexes = [models.Index(fields=["starts_at"], name="booking_starts_at")]
+        indexes = [
+            models.Index(fields=["starts_at"], name="booking_starts_at"),
+            # The breaker counts the bookings of the last hour (booking.py), and a release finds a range of them.
+            models.Index(fields=["booked_at"], name="booking_booked_at"),
+        ]
+        permissions = [("release_booking", "Can release the call times booked in a time range")]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"),
         ]
 
     def __str__(self) -> str:
         return f"call for {self.consultation_request}"
+
+
+class BookingPause(models.Model):
+    """A stop to offering call times, started when far more calls were booked in an hour than usual (booking.py's
+    breaker). It lasts until `ends_at`, or until a manager releases the bookings of that hour (`ended_at`)."""
+
+    started_at = models.DateTimeField(editable=False)
+    ends_at = models.DateTimeField(editable=False)
+    booked_in_hour = models.PositiveIntegerField("calls booked in the hour before", editable=False)
+    usual_per_hour = models.FloatField("usual calls booked an hour", editable=False)
+    ended_at = models.DateTimeField("ended early at", null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("started_at")), name="booking_pause_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"booking paused at {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class CallOutcome(models.TextChoices):
@@ -212,11 +256,18 @@ class CallOutcome(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
+# A call recorded more than this after the time given for it is a late entry: the figures count it as made this
+# long before it was recorded, so that a backdated entry can't make a request look called within the promise.
+LATE_ENTRY_GRACE = timedelta(hours=1)
+
+
 class CallAttempt(models.Model):
     consultation_request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="call_attempts", verbose_name="call-back request"
     )
     attempted_at = models.DateTimeField("when", default=timezone.now)
+    # When staff entered it, which the figures trust more than a time typed for the past (LATE_ENTRY_GRACE).
+    recorded_at = models.DateTimeField("recorded at", default=timezone.now, editable=False)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="who"
     )
@@ -232,6 +283,10 @@ class CallAttempt(models.Model):
     def __str__(self) -> str:
         # Never the note: this string reaches admin history ("Added call attempt “No answer”").
         return self.get_outcome_display()
+
+    @property
+    def recorded_late(self) -> bool:
+        return self.recorded_at - self.attempted_at > LATE_ENTRY_GRACE
 
 
 class Note(models.Model):

@@ -3,6 +3,7 @@
 import logging
 import secrets
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -10,17 +11,26 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
 from clinic.clock import NoOpeningTime, clinic_clock
-from consultations.booking import call_time_of_day, take_place
+from consultations.booking import (
+    bookings_made,
+    call_time_of_day,
+    check_breaker,
+    lock_phone,
+    take_place,
+    upcoming_booking_for_phone,
+)
 from consultations.export import requests_as_csv
 from consultations.models import (
     OPEN_STATUSES,
     AuditAction,
     AuditEntry,
     Booking,
+    BookingPause,
     CallAttempt,
     CallOutcome,
     CallTime,
@@ -32,6 +42,7 @@ from consultations.models import (
     StatusChange,
 )
 from consultations.outbox import delete_task_runs_for, record_request_notifications
+from portland_site import phones
 from portland_site.clinic import call_start_time
 from portland_site.clinic_time import in_clinic_time
 
@@ -93,17 +104,30 @@ def submit_request(
 
     With `call_at` the person chose a call time, booked in the same transaction with `change_link_hash` for their
     private link: when the time is no longer offered or its places are taken, booking.TimeNotOffered or
-    booking.TimeTaken is raised and nothing is stored. Spam books no time (scripts must not fill the calendar).
-    Without it, the request is due by the time the clinic's clock promises.
+    booking.TimeTaken is raised and nothing is stored, and while the breaker has paused booking,
+    booking.BookingsPaused. Spam books no time (scripts must not fill the calendar), and neither does a phone
+    number that already has a call booked still to come: that request is stored, linked to the one with the call,
+    without a place. Without it, the request is due by the time the clinic's
+    clock promises.
     """
     now = now or timezone.now()
     book = call_at is not None and not spam_reason
+    if book and upcoming_booking_for_phone(phone, now=now) is None:
+        check_breaker(now=now)
     for _attempt in range(_REFERENCE_ATTEMPTS):
         reference = new_reference()
         with transaction.atomic():
             earlier = _request_with_token(submission_token)
             if earlier is not None:
                 return _with_change_link(earlier, change_link_hash)
+            already_booked = None
+            if book:
+                lock_phone(phone)
+                already_booked = upcoming_booking_for_phone(phone, now=now)
+            duplicate_of = None if spam_reason else _open_request_from(phone, now)
+            if already_booked is not None and duplicate_of is None:
+                duplicate_of = already_booked.consultation_request
+            books = book and already_booked is None
             # ON CONFLICT DO NOTHING, then a read: a concurrent POST of the same form (a double click) that stored
             # it first, or, very rarely, a reference already taken, makes no row and no database error. An error
             # would make PostgreSQL write the failed statement, the person's details in it, to its server log.
@@ -123,9 +147,10 @@ def submit_request(
                 status=Status.SPAM if spam_reason else Status.NEW,
                 spam_reason=spam_reason,
                 spam_marked_at=now if spam_reason else None,
-                duplicate_of=None if spam_reason else _open_request_from(phone, now),
+                spam_confirmed_at=now if spam_reason else None,  # the form's own checks caught it
+                duplicate_of=duplicate_of,
                 submission_token=submission_token,
-                due_by=None if book else expected_call_by(submitted_at=now),
+                due_by=None if books else expected_call_by(submitted_at=now),
             )
             ConsultationRequest.objects.bulk_create([new_request], ignore_conflicts=True)
             consultation_request = _request_with_token(submission_token)
@@ -138,7 +163,7 @@ def submit_request(
             if consultation_request.reference != reference:
                 # the same form, stored first by a concurrent POST
                 return _with_change_link(consultation_request, change_link_hash)
-            if book:
+            if books:
                 slot = take_place(call_at, now=now)
                 Booking.objects.create(
                     consultation_request=consultation_request,
@@ -220,13 +245,24 @@ def change_status(
     consultation_request.status = status
     consultation_request.first_contacted_at = stored.first_contacted_at
     consultation_request.spam_marked_at = now if status == Status.SPAM else None
+    # Staff marking a request spam is a judgement a Clinic manager confirms (confirm_spam) before the short clock.
+    consultation_request.spam_confirmed_at = None
+    consultation_request.spam_confirmed_by = None
     if status != Status.SPAM:
         consultation_request.spam_reason = ""
         if status != Status.NEW and consultation_request.first_contacted_at is None:
             consultation_request.first_contacted_at = now
     consultation_request.closed_at = now if status in _CLOSED_STATUSES else None
     consultation_request.save(
-        update_fields=["status", "spam_reason", "spam_marked_at", "first_contacted_at", "closed_at"]
+        update_fields=[
+            "status",
+            "spam_reason",
+            "spam_marked_at",
+            "spam_confirmed_at",
+            "spam_confirmed_by",
+            "first_contacted_at",
+            "closed_at",
+        ]
     )
     if status in (Status.SPAM, *_CLOSED_STATUSES):
         # A booked call that will not be made gives its place back to the people still choosing a time.
@@ -288,17 +324,20 @@ def record_call_attempt(
     outcome: CallOutcome,
     note: str = "",
     attempted_at: datetime | None = None,
+    now: datetime | None = None,
 ) -> CallAttempt:
     """Record one call to the person. The first call on a new request means staff are attempting contact.
 
-    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the status change and the
-    audit entry it causes are dated when it was recorded.
+    A call may be recorded late (`attempted_at`, checked by check_call_attempt_time); the attempt keeps when it was
+    recorded (`now`), and the status change and the audit entry it causes are dated then too.
     """
-    attempted_at = attempted_at or timezone.now()
+    now = now or timezone.now()
+    attempted_at = attempted_at or now
     check_call_attempt_time(consultation_request=consultation_request, attempted_at=attempted_at)
     attempt = CallAttempt.objects.create(
         consultation_request=consultation_request,
         attempted_at=attempted_at,
+        recorded_at=now,
         made_by=by,
         outcome=outcome,
         note=note,
@@ -308,9 +347,10 @@ def record_call_attempt(
         action=AuditAction.CHANGED,
         consultation_requests=[consultation_request],
         detail=f"call attempt: {CallOutcome(outcome).label}",
+        now=now,
     )
     if consultation_request.status == Status.NEW:
-        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by)
+        change_status(consultation_request=consultation_request, status=Status.ATTEMPTING_CONTACT, by=by, now=now)
     return attempt
 
 
@@ -352,6 +392,56 @@ def erase_personal_data(
     return consultation_request
 
 
+@dataclass(frozen=True)
+class SamePerson:
+    consultation_request: ConsultationRequest
+    why: str  # "the same phone number", "the same email address" or "linked as a duplicate"
+
+
+_SAME_PERSON_ROUNDS = 10
+
+
+def requests_of_the_same_person(*, consultation_requests: Collection[ConsultationRequest]) -> list[SamePerson]:
+    """The requests not yet erased, in any status, that are most likely from the person who sent
+    `consultation_requests` (not among them): the same phone number (in E.164) or email address (whatever its
+    case), or linked as a duplicate, followed through every chain: a request found brings its own number, address
+    and links. For erasure, which offers them to the manager to tick (a phone may be shared)."""
+    known = {request.pk for request in consultation_requests}
+    phones_seen: set[str] = set()
+    emails_seen: set[str] = set()
+    found: list[SamePerson] = []
+    newest = list(consultation_requests)
+    for _round in range(_SAME_PERSON_ROUNDS):
+        phones = {_e164(request.phone) for request in newest if request.phone} - phones_seen
+        emails = {request.email.strip().lower() for request in newest if request.email} - emails_seen
+        links = {request.pk for request in newest} | {request.duplicate_of_id for request in newest}
+        phones_seen |= phones
+        emails_seen |= emails
+        matches = Q(pk__in=links - {None}) | Q(duplicate_of__in=links - {None}) | Q(phone__in=phones)
+        newest = list(
+            ConsultationRequest.objects.annotate(email_lower=Lower("email"))
+            .filter(matches | Q(email_lower__in=emails), erased_at__isnull=True)
+            .exclude(pk__in=known)
+            .order_by("created_at")
+        )
+        if not newest:
+            break
+        for request in newest:
+            known.add(request.pk)
+            if _e164(request.phone) in phones_seen:
+                why = "the same phone number"
+            elif request.email.strip().lower() in emails_seen:
+                why = "the same email address"
+            else:
+                why = "linked as a duplicate"
+            found.append(SamePerson(consultation_request=request, why=why))
+    return sorted(found, key=lambda same: same.consultation_request.created_at)
+
+
+def _e164(phone: str) -> str:
+    return phones.possible_e164(phone) or phone
+
+
 def _delete_with_all_that_belongs(consultation_requests: QuerySet[ConsultationRequest]) -> None:
     """Delete requests with their notes, call attempts, timeline and staff emails (the foreign keys cascade) and
     the tasks that sent those emails."""
@@ -368,17 +458,43 @@ def delete_requests(*, consultation_requests: QuerySet[ConsultationRequest], by:
 
 
 def expired_requests(*, now: datetime | None = None) -> dict[str, QuerySet[ConsultationRequest]]:
-    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam marked SPAM_RETENTION_DAYS ago, and
-    any other received more than MAX_RETENTION_DAYS ago, whatever its status."""
+    """Requests past retention: closed or not a fit for RETENTION_DAYS, spam confirmed SPAM_RETENTION_DAYS ago,
+    spam nobody confirmed marked RETENTION_DAYS ago (as long as a closed request), and any other received more than
+    MAX_RETENTION_DAYS ago, whatever its status."""
     now = now or timezone.now()
-    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS))
-    spam = Q(status=Status.SPAM, spam_marked_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    kept_after_closing = now - timedelta(days=settings.CONSULTATION_RETENTION_DAYS)
+    closed = Q(status__in=_CLOSED_STATUSES, closed_at__lt=kept_after_closing)
+    spam = Q(status=Status.SPAM, spam_confirmed_at__lt=now - timedelta(days=settings.CONSULTATION_SPAM_RETENTION_DAYS))
+    unconfirmed = Q(status=Status.SPAM, spam_confirmed_at__isnull=True, spam_marked_at__lt=kept_after_closing)
     too_old = Q(created_at__lt=now - timedelta(days=settings.CONSULTATION_MAX_RETENTION_DAYS))
     return {
         "closed or not a fit": ConsultationRequest.objects.filter(closed),
         "spam": ConsultationRequest.objects.filter(spam),
-        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam),
+        "older than the limit": ConsultationRequest.objects.filter(too_old & ~closed & ~spam & ~unconfirmed),
+        "unconfirmed spam": ConsultationRequest.objects.filter(unconfirmed),
     }
+
+
+@transaction.atomic
+def confirm_spam(
+    *, consultation_requests: Iterable[ConsultationRequest], by: AbstractBaseUser, now: datetime | None = None
+) -> list[ConsultationRequest]:
+    """A Clinic manager confirms that requests staff marked spam are spam: from now they are kept only
+    SPAM_RETENTION_DAYS. Requests not (or no longer) spam, and spam already confirmed, are left as they are."""
+    now = now or timezone.now()
+    confirmed = [
+        request
+        for request in consultation_requests
+        if request.status == Status.SPAM and request.spam_confirmed_at is None
+    ]
+    ConsultationRequest.objects.filter(pk__in=[request.pk for request in confirmed]).update(
+        spam_confirmed_at=now, spam_confirmed_by=by
+    )
+    if confirmed:
+        record_audit(
+            actor=by, action=AuditAction.CHANGED, consultation_requests=confirmed, detail="spam confirmed", now=now
+        )
+    return confirmed
 
 
 @transaction.atomic
@@ -474,3 +590,40 @@ def cancel_booked_call(*, booking: Booking, now: datetime | None = None) -> Cons
         now=now,
     )
     return consultation_request
+
+
+@transaction.atomic
+def release_bookings_made(
+    *, booked_from: datetime, booked_until: datetime, by: AbstractBaseUser, now: datetime | None = None
+) -> list[ConsultationRequest]:
+    """Free the places of the calls still to come that were booked in [booked_from, booked_until): a flood of
+    bookings by a script, found after the fact. The requests stay, each promised a call as soon as possible
+    instead, with the reason on its timeline and one audit entry; a pause of the breaker in force ends."""
+    now = now or timezone.now()
+    bookings = bookings_made(booked_from=booked_from, booked_until=booked_until, now=now)
+    released = [booking.consultation_request for booking in bookings]
+    Booking.objects.filter(pk__in=[booking.pk for booking in bookings]).delete()
+    span = f"{in_clinic_time(booked_from):%b %d %H:%M}–{in_clinic_time(booked_until):%b %d %H:%M}"
+    reason = f"booked call released by a manager (booked {span})"
+    due_by = expected_call_by(submitted_at=now)
+    for consultation_request in released:
+        consultation_request.due_by = due_by
+        consultation_request.save(update_fields=["due_by"])
+        StatusChange.objects.create(
+            consultation_request=consultation_request,
+            changed_at=now,
+            changed_by=by,
+            from_status=consultation_request.status,
+            to_status=consultation_request.status,
+            reason=reason,
+        )
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=released,
+        detail=f"booked calls released: those booked {span}",
+        now=now,
+    )
+    BookingPause.objects.filter(ended_at__isnull=True, ends_at__gt=now).update(ended_at=now)
+    logger.info("Booked calls released: %s", len(released))
+    return released

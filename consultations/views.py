@@ -19,6 +19,7 @@ from consultations.booking import (
     TimeNotOffered,
     booking_for_link,
     call_as_ics,
+    current_pause,
     nearest_open_times,
     new_change_link,
     open_call_times,
@@ -46,12 +47,14 @@ def _rate_limited(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _see_thanks(consultation_request: ConsultationRequest, change_link: str) -> HttpResponse:
+def _see_thanks(consultation_request: ConsultationRequest, change_link: str, *, already_booked: bool) -> HttpResponse:
     thanks_url = reverse("consultations:thanks")
     response = HttpResponseRedirect(thanks_url, status=303)
     sent = {"reference": consultation_request.reference, "at": consultation_request.created_at.isoformat()}
     if change_link:
         sent["link"] = change_link
+    if already_booked:
+        sent["already_booked"] = True
     response.set_cookie(
         SUBMITTED_COOKIE,
         signing.dumps(sent, salt=_SUBMITTED_SALT),
@@ -114,8 +117,11 @@ def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: b
 
 
 def _open_times() -> list[CallDay]:
-    """The times to offer; none while the database does not answer, so that the form still takes a request."""
+    """The times to offer; none while the breaker has paused booking, and none while the database does not
+    answer, so that the form still takes a request."""
     try:
+        if current_pause() is not None:
+            return []
         return open_call_times()
     except UNAVAILABLE:
         logger.warning("Call times not offered: the database did not answer")
@@ -137,6 +143,10 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     if not ratelimit.count_submission(request):
         return _rate_limited(request)
     data = form.cleaned_data
+    wants_a_time = bool(data["call_at"]) and not form.spam_reason
+    if wants_a_time and not ratelimit.count_booking(request):
+        ratelimit.uncount_submission(request)
+        return _time_refused(request, NETWORK_LIMIT_MESSAGE)
     change_link, change_link_hash = new_change_link() if data["call_at"] else ("", "")
     try:
         consultation_request = submit_request(
@@ -155,17 +165,37 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
     except TimeNotOffered as refused:
         # Nothing was stored. The form comes back with the times open now, the nearest named in the message.
         ratelimit.uncount_submission(request)
-        form = ConsultationRequestForm(request.POST, call_days=_open_times())
-        form.is_valid()
-        form.add_error("call_at", _time_refused_message(refused, form.call_days, data["call_at"]))
-        return _form_page(request, form)
+        if wants_a_time:
+            ratelimit.uncount_booking(request)
+        days = _open_times()
+        return _time_refused(request, _time_refused_message(refused, days, data["call_at"]), days=days)
     except UNAVAILABLE:
         # The page comes back with everything typed and the same one-time token: sending it again is safe even
         # if this attempt was in fact stored, and a try that failed does not count towards the limit.
         logger.warning("Call-back request not stored: the database did not answer; the form was shown again")
         ratelimit.uncount_submission(request)
+        if wants_a_time:
+            ratelimit.uncount_booking(request)
         return _form_page(request, form, unsent=True)
-    return _see_thanks(consultation_request, change_link)
+    # A phone number with a call already booked gets no second one: the request is stored, and the person told.
+    already_booked = wants_a_time and not Booking.objects.filter(consultation_request=consultation_request).exists()
+    if already_booked:
+        ratelimit.uncount_booking(request)
+    return _see_thanks(consultation_request, "" if already_booked else change_link, already_booked=already_booked)
+
+
+NETWORK_LIMIT_MESSAGE = (
+    'We can\'t book more call times from your network today. Please choose "As soon as you can" and send the form '
+    "again: we will call you."
+)
+
+
+def _time_refused(request: HttpRequest, message: str, *, days: list[CallDay] | None = None) -> HttpResponse:
+    """The form again with everything typed, the times open now and `message` on the call time."""
+    form = ConsultationRequestForm(request.POST, call_days=_open_times() if days is None else days)
+    form.is_valid()
+    form.add_error("call_at", message)
+    return _form_page(request, form)
 
 
 def _time_refused_message(refused: TimeNotOffered, days: list[CallDay], asked_for: datetime) -> str:
@@ -202,9 +232,11 @@ def thanks(request: HttpRequest) -> HttpResponse:
     sent = _sent_from_this_browser(request)
     if sent is not None:
         booking = _booking_of(sent["reference"])
-        due = None if booking else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
+        already_booked = sent.get("already_booked", False)
+        due = None if booking or already_booked else expected_call_by(submitted_at=datetime.fromisoformat(sent["at"]))
         context = {
             "reference": grouped_reference(sent["reference"]),
+            "already_booked": already_booked,
             "expected": by_when(due, in_clinic_time()) if due else "",
             "booked": call_time_in_words(booking.starts_at, booking.ends_at) if booking else "",
             "change_link": request.build_absolute_uri(reverse("consultations:your_call", args=[sent["link"]]))
@@ -224,7 +256,7 @@ def calendar_file(request: HttpRequest) -> HttpResponse:
     if booking is None:
         return render(request, "consultations/link_not_working.html", {"about": "calendar"}, status=404)
     response = HttpResponse(
-        call_as_ics(booking=booking, phone=current_facts().clinic.phone, host=request.get_host()),
+        call_as_ics(booking=booking, phone=current_facts().clinic.phone),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="phone-call.ics"'
@@ -244,14 +276,18 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
         "reference": booking.consultation_request.reference_display,
         "moved": "moved" in request.GET,
     }
-    if request.method == "POST" and request.POST.get("action") in ("cancel", "confirm_cancel"):
-        if request.POST["action"] == "cancel":
-            return render(request, "consultations/your_call_cancel.html", context)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "cancel":
+        return render(request, "consultations/your_call_cancel.html", context)
+    starts_at = parse_slot_value(request.POST.get("call_at", "")) if action != "confirm_cancel" else None
+    writes = action == "confirm_cancel" or (request.method == "POST" and starts_at is not None)
+    if writes and not ratelimit.count_call_change(request, link_hash=booking.change_link_hash):
+        return _too_many_changes(request, booking, context)
+    if action == "confirm_cancel":
         cancel_booked_call(booking=booking)
         return HttpResponseRedirect(reverse("consultations:call_cancelled"), status=303)
     error, refusal = "", None
     if request.method == "POST":
-        starts_at = parse_slot_value(request.POST.get("call_at", ""))
         if starts_at is None:
             error = "Choose a new time from the list."
         else:
@@ -259,14 +295,33 @@ def your_call(request: HttpRequest, token: str) -> HttpResponse:
                 move_booked_call(booking=booking, starts_at=starts_at, by=None)
             except TimeNotOffered as refused:
                 refusal = refused
+                ratelimit.uncount_call_change(request, link_hash=booking.change_link_hash)
             else:
                 return HttpResponseRedirect(f"{request.path}?moved", status=303)
     # Read after any refusal, so the list is as it is now, without the time just refused.
     days = open_call_times(excluding=booking)
     if refusal is not None:
         error = _time_refused_message(refusal, days, starts_at)
-    context |= {"call_days": days, "error": error}
+    context |= {"call_days": days, "error": error, "chosen": request.POST.get("call_at", "")}
     return render(request, "consultations/your_call.html", context)
+
+
+TOO_MANY_CHANGES_MESSAGE = (
+    "You have changed this call many times in a short while, so we can't change it here just now. Your call stays "
+    "as it is. To change it, please call us, or try again tomorrow."
+)
+
+
+def _too_many_changes(request: HttpRequest, booking: Booking, context: dict) -> HttpResponse:
+    """The private link's page with the call as it is and a plain answer; nothing is changed or written."""
+    context |= {
+        "call_days": open_call_times(excluding=booking),
+        "error": TOO_MANY_CHANGES_MESSAGE,
+        "chosen": request.POST.get("call_at", ""),
+    }
+    response = render(request, "consultations/your_call.html", context, status=429)
+    response["Retry-After"] = str(ratelimit.CHANGE_PERIOD_SECONDS)
+    return response
 
 
 @never_cache

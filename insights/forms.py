@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from insights.figures import Period
+from portland_site import typed_dates
 
 LONGEST_PERIOD = timedelta(days=400)
 
@@ -15,8 +16,14 @@ def default_period(today: date | None = None) -> Period:
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label="To (included)", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label="From", widget=forms.DateInput(attrs={"type": "date"}), validators=[typed_dates.validate_in_range]
+    )
+    end = forms.DateField(
+        label="To (included)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[typed_dates.validate_in_range],
+    )
 
     def __init__(self, data=None):
         shown = default_period()

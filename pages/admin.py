@@ -5,8 +5,8 @@ from django.contrib import admin
 
 from clinic.admin import FactAdmin
 from clinic.models import TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.models import PageReview
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 
 class PageReviewForm(forms.ModelForm):

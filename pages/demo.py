@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from clinic.facts import facts_changed
 from clinic.models import TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.models import PageReview
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ class Group:
 
 FAQ_GROUPS = (
     Group(
-        heading="About tapering",
+        heading="Tapering",
         questions=(
             Question(
                 question="How long does a taper take?",
@@ -52,6 +52,19 @@ FAQ_GROUPS = (
                 ),
                 more_page="withdrawal_symptoms",
                 more_text="Withdrawal symptoms and their timing",
+            ),
+            Question(
+                question="My doctor wants me to stop quickly. What should I do?",
+                answer=(
+                    "Please don't stop or cut down faster on your own, and tell your prescriber the plan feels too "
+                    "fast. The 2025 guideline says a taper should usually start with cuts of 5–10% every 2–4 "
+                    "weeks, and not usually go faster than 25% every 2 weeks. You can bring it and the FDA's 2020 "
+                    "warning to ask for a slower plan.",
+                    "Tell us the date your medicine will run out when you call or ask for a call-back, so that we "
+                    "can talk before then.",
+                ),
+                more_page="staying_safe",
+                more_text="If you are told to stop quickly",
             ),
             Question(
                 question="What if I want to pause the taper?",
@@ -83,9 +96,10 @@ FAQ_GROUPS = (
             Question(
                 question="I have only taken it for a few weeks. Can I just stop?",
                 answer=(
-                    "Please ask your prescriber before you stop. The 2025 guideline notes that nearly everyone "
-                    "who takes a benzodiazepine regularly for more than a month becomes physically dependent, "
-                    "and nobody can predict who will have a hard withdrawal.",
+                    "Please ask your prescriber before you stop. ASAM's 2025 patient guide on tapering says that "
+                    "nearly everyone who takes a benzodiazepine regularly for more than a month becomes "
+                    "physically dependent. The 2025 guideline adds that dependence can start within weeks, and "
+                    "nobody can predict who will have a hard withdrawal.",
                 ),
             ),
             Question(
@@ -101,7 +115,7 @@ FAQ_GROUPS = (
         ),
     ),
     Group(
-        heading="Daily life",
+        heading="Daily life during a taper",
         questions=(
             Question(
                 question="Can I keep working while I taper?",
@@ -124,19 +138,19 @@ FAQ_GROUPS = (
             Question(
                 question="Can I drink alcohol while I take a benzodiazepine?",
                 answer=(
-                    "It is best not to. Alcohol and benzodiazepines both slow breathing, and together they can "
-                    "be dangerous. The same goes for opioids and other medicines that make you sleepy, which the "
-                    "FDA warned about in 2016.",
+                    "No. Please don't drink alcohol while you take a benzodiazepine. Alcohol and benzodiazepines "
+                    "both slow breathing, and together they can be dangerous. Opioids do the same, which the FDA "
+                    "warned about in 2016, and so do other medicines that make you sleepy.",
                 ),
                 more_page="staying_safe",
                 more_text="Why mixing is risky",
             ),
             Question(
-                question="I am pregnant. What should I do?",
+                question="I am pregnant or breastfeeding. What should I do?",
                 answer=(
-                    "Please don't stop your medicine suddenly. Talk to your prescriber and to the person who "
-                    "looks after your pregnancy as soon as you can, so that they can plan the next steps with "
-                    "you.",
+                    "Please don't stop your medicine suddenly. Talk to your prescriber as soon as you can, and, "
+                    "if you are pregnant, to the person who looks after your pregnancy, so that they can plan the "
+                    "next steps with you.",
                 ),
                 more_page="staying_safe",
                 more_text="Pregnancy and other situations",
@@ -144,7 +158,7 @@ FAQ_GROUPS = (
         ),
     ),
     Group(
-        heading="Whether we can help",
+        heading="Who we can help",
         questions=(
             Question(
                 question="My medicine is not on your list. Can you still help?",
@@ -157,9 +171,11 @@ FAQ_GROUPS = (
             Question(
                 question="I have already stopped. Can you help?",
                 answer=(
-                    "If you stopped suddenly or ran out in the last few days, please contact your prescriber or "
-                    "an urgent care clinic today, and don't restart or double up on your own. Call 911 for a "
-                    "seizure or sudden confusion.",
+                    "Go to the emergency department now if you stopped a high daily dose in the last few days, "
+                    "if you have had a withdrawal seizure before, or if you have bad shaking, confusion, severe "
+                    "anxiety or no sleep at all. Call 911 for a seizure. Urgent care can't watch over you for "
+                    "long enough, and a pharmacist can't give you more without your prescriber.",
+                    "Otherwise, contact your prescriber today, and don't restart or double up on your own.",
                     "If you stopped some time ago and still have symptoms, you are welcome to ask us for a "
                     "call-back to talk about support.",
                 ),
@@ -182,6 +198,20 @@ FAQ_GROUPS = (
                     "We are an outpatient clinic, not an emergency service, and we don't offer rapid detox or "
                     "overnight stays. If you need care that we don't provide, we will say so and try to help "
                     "you find it.",
+                    "The 2025 guideline says a stay in a hospital or inpatient unit is the right choice for some "
+                    "people: those at risk of serious harm right now, those with other conditions that can't be "
+                    "managed safely as an outpatient, such as an alcohol use disorder, and those with severe or "
+                    "complicated withdrawal.",
+                ),
+                more_page="why_not_traditional_rehab",
+                more_text="When inpatient care is the right choice",
+            ),
+            Question(
+                question="Do you help with sleeping pills like zolpidem (Ambien)?",
+                answer=(
+                    "Zolpidem, zopiclone and eszopiclone are often called Z-drugs. They are not "
+                    "benzodiazepines, but they act on the brain in the same way, and the body can come to rely "
+                    "on them too. Please don't stop one suddenly, and ask us when we talk whether we can help.",
                 ),
             ),
             Question(
@@ -206,7 +236,7 @@ FAQ_GROUPS = (
         ),
     ),
     Group(
-        heading="Contacting us",
+        heading="Contacting us and costs",
         questions=(
             Question(
                 question="Is my request private?",

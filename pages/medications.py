@@ -75,7 +75,6 @@ class Medication:
             ),
             nav_label=self.generic_name,
             parent=PAGES_BY_NAME["benzodiazepines"],
-            reviewed_as="benzodiazepines",
             nav_group=PAGES_BY_NAME["benzodiazepines"].nav_group,
             sources=(
                 sources.ASHTON_MANUAL,

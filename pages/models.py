@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from clinic.models import TeamMember
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 
 
 def _validate_reviewable_page(value: str) -> None:

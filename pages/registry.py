@@ -31,10 +31,9 @@ class Page:
     menu: str = MAIN_MENU
     schema_type: str = "MedicalWebPage"
     parent: "Page | None" = None
-    # Whose clinical review (pages.models.PageReview) this page shows: its own, or its article's.
-    reviewed_as: str = ""
     nav_group: str = ""
     sources: tuple[Source, ...] = ()  # what the page's medical claims rest on, listed at its end
+    audience: str = ""  # schema.org MedicalAudience of a page written for someone other than the patient
 
     @property
     def url(self) -> str:
@@ -42,8 +41,9 @@ class Page:
 
     @property
     def reviewable(self) -> bool:
-        """Medical articles are reviewed by a clinician; the clinic's own notices (privacy...) are not."""
-        return self.schema_type == "MedicalWebPage" and not self.reviewed_as
+        """Pages that give medical information (articles, the FAQ, each medication) are reviewed by a clinician,
+        each under its own name; the clinic's own notices (privacy...) are not."""
+        return self.schema_type in ("MedicalWebPage", "FAQPage")
 
     @property
     def template_name(self) -> str:
@@ -83,7 +83,12 @@ PAGES: tuple[Page, ...] = (
     _article(
         name="dependence_vs_addiction",
         nav_group=GROUP_BENZODIAZEPINES,
-        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.ASHTON_MANUAL),
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.ASHTON_MANUAL,
+        ),
         path="dependence-vs-addiction/",
         title="Physical dependence is not addiction",
         heading="Physical dependence and addiction are not the same",
@@ -175,7 +180,7 @@ PAGES: tuple[Page, ...] = (
         title="Our team",
         heading="The people who would care for you",
         description=(
-            "Who the clinicians at Portland Treatment Center are, their credentials and licences, and what "
+            "Who the clinicians at Portland Treatment Center are, their credentials and licenses, and what "
             "each of them does during a taper."
         ),
         nav_label="Our team",
@@ -223,6 +228,9 @@ PAGES: tuple[Page, ...] = (
             src.FDA_2020_BOXED_WARNING,
             src.FDA_2016_OPIOIDS,
             src.JOINT_GUIDELINE_2025,
+            src.FDA_2017_OPIOID_TREATMENT,
+            src.FDA_2023_NALOXONE,
+            src.CDC_2022_OPIOIDS,
             src.BEERS_2023,
             src.LIFELINE_988,
             src.POISON_HELP,
@@ -252,7 +260,15 @@ PAGES: tuple[Page, ...] = (
         ),
         nav_label="For families",
         nav_group=GROUP_HELP,
-        sources=(src.JOINT_GUIDELINE_2025, src.FDA_2020_BOXED_WARNING, src.LIFELINE_988),
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2017_OPIOID_TREATMENT,
+            src.FDA_2023_NALOXONE,
+            src.CDC_2022_OPIOIDS,
+            src.LIFELINE_988,
+        ),
     ),
     _article(
         name="faq",
@@ -268,8 +284,28 @@ PAGES: tuple[Page, ...] = (
         schema_type="FAQPage",
         sources=(
             src.JOINT_GUIDELINE_2025,
+            src.ASAM_PATIENT_GUIDE_2025,
             src.FDA_2020_BOXED_WARNING,
             src.FDA_2016_OPIOIDS,
+            src.ASHTON_MANUAL,
+        ),
+    ),
+    _article(
+        name="for_clinicians",
+        path="for-clinicians/",
+        title="For clinicians: referring a patient",
+        heading="For clinicians: referring a patient for a slow taper",
+        description=(
+            "For prescribers and other clinicians: how to refer a patient, what to send, who we can and cannot "
+            "help, how we work with the current prescriber and the taper pace we follow."
+        ),
+        nav_label="For clinicians",
+        nav_group=GROUP_HELP,
+        audience="Clinician",
+        sources=(
+            src.JOINT_GUIDELINE_2025,
+            src.FDA_2020_BOXED_WARNING,
+            src.FDA_2017_OPIOID_TREATMENT,
             src.ASHTON_MANUAL,
         ),
     ),
@@ -283,6 +319,19 @@ PAGES: tuple[Page, ...] = (
             "site avoids tracking."
         ),
         nav_label="Privacy",
+        menu=FOOTER_MENU,
+        schema_type="WebPage",
+    ),
+    _article(
+        name="language_help",
+        path="language-help/",
+        title="Language help",
+        heading="Free help in your language",
+        description=(
+            "An interpreter by phone costs you nothing. How to ask for one, with a short notice in the languages "
+            "most spoken in Maine."
+        ),
+        nav_label="Language help",
         menu=FOOTER_MENU,
         schema_type="WebPage",
     ),
@@ -308,4 +357,3 @@ MAIN_NAV_GROUPS = tuple(
     (group, pages) for group in NAV_GROUPS if (pages := tuple(page for page in MAIN_NAV if page.nav_group == group))
 )
 FOOTER_NAV = tuple(page for page in PAGES if page.menu == FOOTER_MENU)
-REVIEWABLE_PAGES_BY_NAME = {page.name: page for page in PAGES if page.reviewable}

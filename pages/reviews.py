@@ -38,5 +38,5 @@ def current_reviews() -> dict[str, PageReviewFact]:
 
 
 def page_review(page: Page) -> PageReviewFact | None:
-    """The review a page shows: its own, or its article's."""
-    return current_reviews().get(page.reviewed_as or page.name)
+    """The review a page shows: its own, never another page's."""
+    return current_reviews().get(page.name)

@@ -113,3 +113,41 @@ LADER_1999 = Source(
     detail="broadcast March 16, 1999, about services in the UK",
     named_as=("Lader", "1999"),
 )
+ASAM_PATIENT_GUIDE_2025 = Source(
+    author="American Society of Addiction Medicine",
+    title="Benzodiazepine Tapering Patient Guide",
+    year="2025",
+    url="https://eguideline.guidelinecentral.com/i/1539871-benzodiazepine-tapering-patient-guide",
+    detail="the patient's companion to the 2025 joint guideline",
+    named_as=("patient guide",),
+)
+FDA_2017_OPIOID_TREATMENT = Source(
+    author="US Food and Drug Administration",
+    title=(
+        "FDA urges caution about withholding opioid addiction medications from patients taking benzodiazepines "
+        "or CNS depressants"
+    ),
+    year="2017",
+    url=(
+        "https://www.fda.gov/drugs/drug-safety-and-availability/"
+        "fda-drug-safety-communication-fda-urges-caution-about-withholding-opioid-addiction-medications"
+    ),
+    detail="Drug Safety Communication, September 20, 2017",
+    named_as=("FDA", "2017"),
+)
+FDA_2023_NALOXONE = Source(
+    author="US Food and Drug Administration",
+    title="FDA approves first over-the-counter naloxone nasal spray",
+    year="2023",
+    url="https://www.fda.gov/news-events/press-announcements/fda-approves-first-over-counter-naloxone-nasal-spray",
+    detail="news release, March 29, 2023",
+    named_as=("naloxone", "2023"),
+)
+CDC_2022_OPIOIDS = Source(
+    author="Deborah Dowell and colleagues, US Centers for Disease Control and Prevention",
+    title="CDC Clinical Practice Guideline for Prescribing Opioids for Pain — United States, 2022",
+    year="2022",
+    url="https://doi.org/10.15585/mmwr.rr7103a1",
+    detail="MMWR Recommendations and Reports 71(3): 1–95",
+    named_as=("CDC", "2022"),
+)

@@ -30,10 +30,12 @@ def client_ip(request: HttpRequest) -> IPAddress | None:
     return _parse(request.META.get("REMOTE_ADDR", ""))
 
 
-def client_network(request: HttpRequest) -> str | None:
-    """The client as limits count it: its IPv4 address, or for IPv6 the first address of its /64 network (one
-    subscriber usually holds a whole /64 and could take a new address for every request). None without one."""
+def client_network(request: HttpRequest, *, ipv4_prefix: int = 32, ipv6_prefix: int = 64) -> str | None:
+    """The client as limits count it: by default its IPv4 address, or for IPv6 the first address of its /64
+    network (one subscriber usually holds a whole /64 and could take a new address for every request); a wider
+    network with shorter prefixes. Its first address; None without an address."""
     ip = client_ip(request)
     if ip is None:
         return None
-    return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address) if ip.version == 6 else str(ip)
+    prefix = ipv6_prefix if ip.version == 6 else ipv4_prefix
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)

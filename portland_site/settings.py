@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portland_site.middleware.RequestBodyLimitMiddleware",
+    "portland_site.middleware.RefuseNulMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -147,6 +148,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options["options"] = (
         f"{_options.get('options', '')} -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}".strip()
     )
+    # Values are sent apart from the statement, so that a failed statement reaches the server's log as $1, $2…
+    _options["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
@@ -205,6 +208,17 @@ CONSULTATION_CALLBACK_BUSINESS_HOURS = env.int("CONSULTATION_CALLBACK_BUSINESS_H
 CONSULTATION_SLA_BUSINESS_HOURS = env.int("CONSULTATION_SLA_BUSINESS_HOURS", default=4)
 # Call-back requests accepted per client IP address (IPv6: per /64 network) in any hour.
 CONSULTATION_RATE_LIMIT_PER_HOUR = env.int("CONSULTATION_RATE_LIMIT_PER_HOUR", default=5)
+# Call times booked from one network a day: an IPv4 /24 or an IPv6 /48 (what one customer of a provider can get
+# hold of). Past it, the person is asked to choose "as soon as you can" instead.
+CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY = env.int("CONSULTATION_BOOKINGS_PER_NETWORK_PER_DAY", default=3)
+# Moves and cancellations through the private links: per link in a day, and per client (IPv6: /64) in an hour.
+CONSULTATION_CHANGES_PER_LINK_PER_DAY = env.int("CONSULTATION_CHANGES_PER_LINK_PER_DAY", default=6)
+CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR = env.int("CONSULTATION_CHANGES_PER_CLIENT_PER_HOUR", default=10)
+# The booking breaker (consultations/booking.py): this many bookings in an hour, or BOOKING_BREAKER_FACTOR times
+# the usual hourly rate if that is more, stops the offer of call times for BOOKING_PAUSE_HOURS.
+BOOKING_BREAKER_FLOOR_PER_HOUR = env.int("BOOKING_BREAKER_FLOOR_PER_HOUR", default=8)
+BOOKING_BREAKER_FACTOR = env.float("BOOKING_BREAKER_FACTOR", default=5.0)
+BOOKING_PAUSE_HOURS = env.int("BOOKING_PAUSE_HOURS", default=6)
 # The header in which our own proxy puts the client's address, e.g. X-Forwarded-For (its right-most entry is
 # used: the one our proxy added). Empty: the address of the connection, for gunicorn facing the internet.
 TRUSTED_PROXY_IP_HEADER = env.str("TRUSTED_PROXY_IP_HEADER", default="")
@@ -300,8 +314,16 @@ PERMISSIONS_POLICY = (
     "geolocation=(), gyroscope=(), hid=(), idle-detection=(), magnetometer=(), microphone=(), midi=(), "
     "payment=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
 )
-# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse.
+# Nothing we accept is larger than a short form; bigger bodies get a 400 page, not a slow parse, before they are read
+# (portland_site/middleware.py)...
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# ...except on the staff admin's forms that take a file: the team photo form takes a photo of up to
+# PHOTO_UPLOAD_MAX_BYTES, with its other fields. URL name: the most its body may be.
+PHOTO_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_FORMS = {
+    "admin:clinic_teammember_add": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+    "admin:clinic_teammember_change": PHOTO_UPLOAD_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE,
+}
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
@@ -334,10 +356,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Successful sign-ins (django-axes' access log: who, when, address, browser) are kept this many days.
 STAFF_SIGN_IN_LOG_DAYS = env.int("STAFF_SIGN_IN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-# Sign-in POSTs accepted from one client address (IPv6: one /64) in each period, counted in the shared cache
+# Sign-in POSTs accepted from one client address (IPv6: one /48) in each period, counted in the shared cache
 # before any password is checked: random usernames never lock, yet each attempt costs a password hash.
 ADMIN_SIGN_IN_LIMIT = env.int("ADMIN_SIGN_IN_LIMIT", default=30)
 ADMIN_SIGN_IN_LIMIT_SECONDS = env.int("ADMIN_SIGN_IN_LIMIT_SECONDS", default=10 * 60)
+# Attempts on one account from anywhere in that period, and password checks of the whole site a minute and at once
+# (a second at the same moment is asked to try again in a few seconds): hashing from many addresses must not take
+# the CPU the public pages need (docs/security.md).
+ADMIN_SIGN_IN_ACCOUNT_LIMIT = env.int("ADMIN_SIGN_IN_ACCOUNT_LIMIT", default=10)
+ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE = env.int("ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE", default=20)
+ADMIN_SIGN_IN_CONCURRENT = env.int("ADMIN_SIGN_IN_CONCURRENT", default=1)
 # Attempt records and logs keep the sign-in form's fields except these (the password is never kept).
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlewaretoken"]
 # Only staff have sessions. They end after 30 minutes without a staff page view (see StaffAdminSite.admin_view)

@@ -1,5 +1,5 @@
-"""Staff sign-in to Django admin: two-factor (TOTP) sign-in, a per-address limit on attempts, an idle timeout,
-and the address lockouts count."""
+"""Staff sign-in to Django admin: two-factor (TOTP) sign-in, limits on attempts per address, per account and for
+the whole site, an idle timeout, and the address lockouts count."""
 
 import functools
 import logging
@@ -10,7 +10,8 @@ from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.signals import user_login_failed
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -18,12 +19,36 @@ from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 
 from portland_site.client import client_network
-from portland_site.ratelimit import ClientCounter
+from portland_site.ratelimit import ClientCounter, KeyedCounter, Slots
 
 logger = logging.getLogger(__name__)
 
+# An IPv6 client counts as its /48: a subscriber is often given one, and counting per /64 would let a single one
+# try from 65,536 networks.
+SIGN_IN_IPV6_PREFIX = 48
+# A password check may take no longer than a request may (gunicorn's timeout): then its slot is free again.
+PASSWORD_CHECK_LEASE_SECONDS = 30
+_SITE_PERIOD_SECONDS = 60
+_BUSY_RETRY_SECONDS = 5  # a password check takes well under a second
+
 _sign_in_attempts = ClientCounter(
-    key_prefix="portland_site:sign_in", salt="portland_site.sign_in_limit", label="Staff sign-in limit"
+    key_prefix="portland_site:sign_in",
+    salt="portland_site.sign_in_limit",
+    label="Staff sign-in limit",
+    ipv6_prefix=SIGN_IN_IPV6_PREFIX,
+)
+_account_attempts = KeyedCounter(
+    key_prefix="portland_site:sign_in_account",
+    salt="portland_site.sign_in_account_limit",
+    label="Staff sign-in limit per account",
+)
+_site_attempts = KeyedCounter(
+    key_prefix="portland_site:sign_in_site", salt="portland_site.sign_in_site_limit", label="Staff sign-in site limit"
+)
+password_checks = Slots(
+    key_prefix="portland_site:password_checks",
+    label="Staff sign-in password checks",
+    lease_seconds=PASSWORD_CHECK_LEASE_SECONDS,
 )
 
 
@@ -34,16 +59,38 @@ def count_sign_in_attempt(request: HttpRequest) -> bool:
     username at an address; this holds back an address that tries many usernames (or random ones)."""
     limit = settings.ADMIN_SIGN_IN_LIMIT
     count = _sign_in_attempts.count(request, period_seconds=settings.ADMIN_SIGN_IN_LIMIT_SECONDS)
-    if count == limit + 1:  # once per period and address, not once per refused POST: a flood must not flood the log
-        logger.warning("Staff sign-in: a client went over the limit of %s attempts per period", limit)
+    _log_going_over(count, limit, "a client went over the limit of %s attempts per period")
     return count <= limit
 
 
-def _sign_in_limited(request: HttpRequest) -> HttpResponse:
-    period = settings.ADMIN_SIGN_IN_LIMIT_SECONDS
-    context = {"period_minutes": max(1, round(period / 60))}
+def sign_in_refusal(request: HttpRequest) -> str | None:
+    """Which limit this sign-in attempt is over (`network`, `account` or `site`), or None; counted before any
+    password is hashed. An account is held back whoever tries it, so many addresses cannot share out its guesses;
+    the site checks at most so many passwords a minute, so that hashing never starves the public pages."""
+    if not count_sign_in_attempt(request):
+        return "network"
+    account = request.POST.get("username", "").strip().casefold()[:150]
+    count = _account_attempts.count_for(account, period_seconds=settings.ADMIN_SIGN_IN_LIMIT_SECONDS)
+    _log_going_over(count, settings.ADMIN_SIGN_IN_ACCOUNT_LIMIT, "an account went over the limit of %s attempts")
+    if count > settings.ADMIN_SIGN_IN_ACCOUNT_LIMIT:
+        return "account"
+    count = _site_attempts.count_for("", period_seconds=_SITE_PERIOD_SECONDS)
+    _log_going_over(count, settings.ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE, "the site went over %s attempts a minute")
+    return "site" if count > settings.ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE else None
+
+
+def _log_going_over(count: int, limit: int, what: str) -> None:
+    if count == limit + 1:  # once per period, not once per refused POST: a flood must not flood the log
+        logger.warning("Staff sign-in: " + what, limit)
+
+
+def _sign_in_limited(request: HttpRequest, limit: str) -> HttpResponse:
+    period = {"site": _SITE_PERIOD_SECONDS, "busy": _BUSY_RETRY_SECONDS}.get(
+        limit, settings.ADMIN_SIGN_IN_LIMIT_SECONDS
+    )
+    context = {"limit": limit, "period_minutes": max(1, round(period / 60))}
     response = render(request, "admin/sign_in_limited.html", context, status=429)
-    # The count's period began at this client's first attempt, so it ends at most this long from now.
+    # A count's period began at the first attempt it counted, so it ends at most this long from now.
     response["Retry-After"] = str(period)
     add_never_cache_headers(response)
     return response
@@ -64,6 +111,13 @@ class TwoFactorAuthenticationForm(OTPAdminAuthenticationForm):
         label="Code from your authenticator app",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Django's form sets the username's max_length after building the field, so no validator checks it: a
+        # longer one would reach django-axes, whose attempt row holds 255 characters (a 500).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean(self):
         try:
@@ -137,9 +191,15 @@ class StaffAdminSite(AdminSite):
         return super().has_permission(request) and verified
 
     def login(self, request, extra_context=None):
-        if request.method == "POST" and not count_sign_in_attempt(request):
-            return _sign_in_limited(request)
-        return super().login(request, extra_context)
+        if request.method != "POST":
+            return super().login(request, extra_context)
+        refusal = sign_in_refusal(request)
+        if refusal:
+            return _sign_in_limited(request, refusal)
+        with password_checks.held(settings.ADMIN_SIGN_IN_CONCURRENT) as held:
+            # Otherwise all the password checks the site allows at once are running: the CPU they take is all the
+            # hashing the public pages can spare.
+            return super().login(request, extra_context) if held else _sign_in_limited(request, "busy")
 
     def logout(self, request, extra_context=None):
         return super().logout(request, {"title": "Signed out", **(extra_context or {})})
@@ -156,20 +216,12 @@ class StaffAdminSite(AdminSite):
             # idle. Only staff pages do this (not SESSION_SAVE_EVERY_REQUEST): cacheable public pages must never
             # send a staff member's session cookie.
             request.session.modified = True
-            if _has_nul(request):
-                # PostgreSQL refuses NUL in text, so a filter or search with one would fail as a 500.
-                raise SuspiciousOperation("NUL byte in a staff admin request")
             return checked(request, *args, **kwargs)
 
         return renewing_session
 
 
-def _has_nul(request: HttpRequest) -> bool:
-    fields = [*request.GET.lists(), *(request.POST.lists() if request.method == "POST" else [])]
-    return "\x00" in request.path or any("\x00" in name or any("\x00" in v for v in values) for name, values in fields)
-
-
 def client_ip_address(request: HttpRequest) -> str | None:
-    """The address django-axes counts failed sign-ins against: the client the call-back form's rate limit counts
-    (an IPv4 address, or the first address of an IPv6 /64)."""
-    return client_network(request)
+    """The address django-axes counts failed sign-ins against: the client the sign-in limit counts (an IPv4
+    address, or the first address of an IPv6 /48)."""
+    return client_network(request, ipv6_prefix=SIGN_IN_IPV6_PREFIX)

@@ -7,8 +7,8 @@ tests of that check record real-looking ones instead.
 from datetime import date, time
 
 from clinic.models import Closure, ContactDetails, Costs, OpeningHours, Photo, TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.models import PageReview
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 
 TEST_PHONE = "(207) 555-0142"
 TEST_PHONE_E164 = "+12075550142"

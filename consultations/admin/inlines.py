@@ -35,7 +35,13 @@ class CallAttemptInline(LabelledInputsMixin, RefusedWritesMixin, admin.TabularIn
 
     @admin.display(description="how long ago")
     def age(self, obj: CallAttempt) -> str:
-        return f"{timesince(obj.attempted_at, depth=1)} ago" if obj.pk else ""
+        if not obj.pk:
+            return ""
+        age = f"{timesince(obj.attempted_at, depth=1)} ago"
+        if obj.recorded_late:
+            # The figures count it from an hour before it was entered, not from the time given.
+            return f"{age} (recorded {timesince(obj.attempted_at, obj.recorded_at, depth=1)} later)"
+        return age
 
 
 class NoteInline(RefusedWritesMixin, admin.StackedInline):

@@ -4,7 +4,8 @@ the timeline and the audit trail see it."""
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import BadRequest
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,17 +24,6 @@ from consultations.promises import promise_in_words
 from portland_site.admin_mixins import RefusedWritesMixin
 
 RECORD_FIELDSET = "The record"
-
-
-def _linked_requests(selected: list[ConsultationRequest]) -> list[ConsultationRequest]:
-    """The other requests of the selected ones' duplicate groups (the first request and its duplicates), not yet
-    erased: the same phone number, and most likely the same person, who may want those erased too."""
-    firsts = {request.duplicate_of_id or request.pk for request in selected}
-    return list(
-        ConsultationRequest.objects.filter(Q(pk__in=firsts) | Q(duplicate_of__in=firsts), erased_at__isnull=True)
-        .exclude(pk__in=[request.pk for request in selected])
-        .order_by("created_at")
-    )
 
 
 def _status_action(status: Status):
@@ -82,6 +72,7 @@ class ConsultationRequestAdmin(
                 Status.SPAM,
             )
         ),
+        "confirm_spam",
         "erase_selected",
     ]
     inlines = [CallAttemptInline, NoteInline, StaffNotificationInline]
@@ -103,6 +94,7 @@ class ConsultationRequestAdmin(
                     "erased",
                     "spam_reason",
                     "spam_marked",
+                    "spam_confirmed",
                     "timeline",
                 ]
             },
@@ -127,6 +119,7 @@ class ConsultationRequestAdmin(
         "erased",
         "spam_reason",
         "spam_marked",
+        "spam_confirmed",
         "timeline",
     ]
     privacy_notice_agreed = moment_field("privacy_notice_agreed_at", "privacy notice agreed")
@@ -135,6 +128,7 @@ class ConsultationRequestAdmin(
     closed = moment_field("closed_at", "closed")
     erased = moment_field("erased_at", "personal data erased")
     spam_marked = moment_field("spam_marked_at", "marked as spam")
+    spam_confirmed = moment_field("spam_confirmed_at", "spam confirmed (deleted sooner)")
 
     class Media:
         css = {"all": ["consultations/admin/triage.css"]}
@@ -250,6 +244,9 @@ class ConsultationRequestAdmin(
     def has_export_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.export_consultationrequest")
 
+    def has_confirm_spam_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("consultations.confirm_spam_consultationrequest")
+
     def has_erase_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("consultations.erase_consultationrequest")
 
@@ -307,6 +304,21 @@ class ConsultationRequestAdmin(
 
     # Actions
 
+    def response_action(self, request, queryset):
+        # Django's admin filters the queryset by the posted ids as they come: a made-up one ("x") was a 500.
+        if not all(value.isdecimal() for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)):
+            raise BadRequest("a selected request that is not a request")
+        return super().response_action(request, queryset)
+
+    @admin.action(description="Confirm as spam (then deleted after the spam period)", permissions=["confirm_spam"])
+    def confirm_spam(self, request, queryset):
+        confirmed = services.confirm_spam(consultation_requests=list(queryset), by=request.user)
+        skipped = len(queryset) - len(confirmed)
+        message = f"{len(confirmed)} request(s) confirmed as spam."
+        if skipped:
+            message += f" {skipped} not marked spam, or already confirmed, left as they were."
+        self.message_user(request, message, messages.SUCCESS)
+
     @admin.action(description="Assign to me", permissions=["change"])
     def assign_to_me(self, request, queryset):
         for consultation_request in queryset:
@@ -316,7 +328,7 @@ class ConsultationRequestAdmin(
     @admin.action(description="Erase personal data (at the person’s request)", permissions=["erase"])
     def erase_selected(self, request, queryset):
         selected = list(queryset)
-        linked = _linked_requests(selected)
+        linked = services.requests_of_the_same_person(consultation_requests=selected)
         if request.POST.get("confirmed") != "yes":
             return TemplateResponse(
                 request,
@@ -332,7 +344,9 @@ class ConsultationRequestAdmin(
             )
         # Only requests the page offered: a posted id of any other request is ignored.
         chosen = set(request.POST.getlist("also_erase"))
-        erased = selected + [other for other in linked if str(other.pk) in chosen]
+        erased = selected + [
+            same.consultation_request for same in linked if str(same.consultation_request.pk) in chosen
+        ]
         for consultation_request in erased:
             services.erase_personal_data(consultation_request=consultation_request, by=request.user)
         self.message_user(request, f"Personal data erased from {len(erased)} request(s).", messages.SUCCESS)

@@ -1,6 +1,8 @@
-"""The queue's search. Search terms are kept in the staff member's session (which ends after 30 idle minutes), and
-the list's URL carries only SEARCH_PARAM: the opaque id of a search. Django's admin would put the term itself in
-?q=, and from there in preserved filters, proxy logs and the browser's history."""
+"""The queue's search. The search box posts; the requests it matched (their primary keys, never the term) are kept
+in the staff member's session, which ends after 30 idle minutes or at sign-out, and the list's URL carries only
+SEARCH_PARAM: the opaque id of a search. Django's admin would put the term itself in ?q=, and from there in
+preserved filters, proxy logs and the browser's history; kept in the session row, a name or phone number would sit
+in the database for as long as the session."""
 
 import re
 import secrets
@@ -19,6 +21,8 @@ SEARCH_PARAM = "search"
 _SEARCH_SESSION_KEY = "consultations_triage_search"
 SEARCH_MAX_LENGTH = 100
 _SEARCHES_KEPT = 5
+# A search that matches more shows the newest this many: a name or number typed to find someone matches a few.
+SEARCH_MATCHES_KEPT = 500
 
 
 class TriageChangeList(ChangeList):
@@ -30,8 +34,9 @@ class TriageChangeList(ChangeList):
         return lookup_params
 
     def get_queryset(self, request, exclude_parameters=None):
-        self.query = self.model_admin.search_term(request)
-        return super().get_queryset(request, exclude_parameters)
+        queryset = super().get_queryset(request, exclude_parameters)
+        self.searched = self.model_admin.search_matches(request)
+        return queryset if self.searched is None else queryset.filter(pk__in=self.searched)
 
     @property
     def filters_query(self) -> str:
@@ -52,12 +57,13 @@ class TriageSearchMixin:
     """For the queue's ModelAdmin: the search box posts to search_view, the list finds the term by its id, and
     every search is audited."""
 
-    def search_term(self, request: HttpRequest) -> str:
-        """The term of the search this list's URL names (see search_view); empty when it names none."""
-        return request.session.get(_SEARCH_SESSION_KEY, {}).get(request.GET.get(SEARCH_PARAM, ""), "")
+    def search_matches(self, request: HttpRequest) -> list[int] | None:
+        """The requests the search this list's URL names had found (see search_view); None when it names none."""
+        return request.session.get(_SEARCH_SESSION_KEY, {}).get(request.GET.get(SEARCH_PARAM, ""))
 
     def search_view(self, request: HttpRequest) -> HttpResponse:
-        """The search box posts here: the term goes into the session and the list is shown with its id."""
+        """The search box posts here: the requests it matches go into the session and the list is shown with the
+        search's id."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_view_or_change_permission(request):
@@ -66,9 +72,11 @@ class TriageSearchMixin:
         query = _without_search(QueryDict(request.POST.get("filters", ""), mutable=True))
         if term:
             search_id = secrets.token_urlsafe(6)
+            matches, _ = self.get_search_results(request, self.get_queryset(request), term)
+            found = list(matches.order_by("-created_at").values_list("pk", flat=True)[:SEARCH_MATCHES_KEPT])
             # The latest few, so that a list open in another tab keeps its search.
             kept = list(request.session.get(_SEARCH_SESSION_KEY, {}).items())[-(_SEARCHES_KEPT - 1) :]
-            request.session[_SEARCH_SESSION_KEY] = {**dict(kept), search_id: term}
+            request.session[_SEARCH_SESSION_KEY] = {**dict(kept), search_id: found}
             query[SEARCH_PARAM] = search_id
         url = reverse("admin:consultations_consultationrequest_changelist")
         return HttpResponseRedirect(f"{url}?{query.urlencode()}" if query else url, status=303)
@@ -92,7 +100,7 @@ class TriageSearchMixin:
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         response = super().changelist_view(request, extra_context=extra_context)
         changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and changelist.query:
+        if changelist is not None and changelist.searched is not None:
             # Which requests a name or phone number led to, and how many; never what was typed.
             services.record_audit(
                 actor=request.user,

@@ -1,5 +1,7 @@
-"""The queue's own pages beside Django's list and form: the export and moving a booked call (the URLs of the call
-sheet's too, in calls.py)."""
+"""The queue's own pages beside Django's list and form: the export, moving a booked call and releasing the calls
+booked in a time range (the URLs of the call sheet's too, in calls.py)."""
+
+from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
@@ -42,6 +44,11 @@ class TriageViewsMixin:
                 "<int:object_id>/call/",
                 self.admin_site.admin_view(self.record_call_view),
                 name="consultations_consultationrequest_record_call",
+            ),
+            path(
+                "release-bookings/",
+                self.admin_site.admin_view(self.release_bookings_view),
+                name="consultations_consultationrequest_release_bookings",
             ),
             path(
                 "<int:object_id>/move-call/",
@@ -115,6 +122,68 @@ class TriageViewsMixin:
                 "form": form,
             },
         )
+
+    def release_bookings_view(self, request: HttpRequest) -> HttpResponse:
+        """Free the places of the calls booked in a time range (a flood of bookings by a script): the manager sees
+        which calls first, then confirms. The requests stay in the queue."""
+        if not request.user.has_perm("consultations.release_booking"):
+            raise PermissionDenied
+        pause = booking.current_pause()
+        initial = {}
+        if pause is not None:
+            initial = {"booked_from": pause.started_at - timedelta(hours=1), "booked_until": pause.started_at}
+        form = ReleaseBookingsForm(request.POST if request.method == "POST" else None, initial=initial)
+        found = None
+        if request.method == "POST" and form.is_valid():
+            booked_from, booked_until = form.cleaned_data["booked_from"], form.cleaned_data["booked_until"]
+            if request.POST.get("confirmed") == "yes":
+                released = services.release_bookings_made(
+                    booked_from=booked_from, booked_until=booked_until, by=request.user
+                )
+                self.message_user(
+                    request,
+                    f"{len(released)} booked call(s) released; the requests stay in the queue, due as soon as "
+                    "possible.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:consultations_consultationrequest_changelist")
+            found = booking.bookings_made(booked_from=booked_from, booked_until=booked_until)
+        return TemplateResponse(
+            request,
+            "admin/consultations/consultationrequest/release_bookings.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Release the calls booked in a time range",
+                "opts": self.opts,
+                "form": form,
+                "found": found,
+                "pause": pause,
+            },
+        )
+
+
+class ReleaseBookingsForm(forms.Form):
+    booked_from = forms.DateTimeField(
+        label="Booked from",
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    booked_until = forms.DateTimeField(
+        label="Booked before",
+        input_formats=["%Y-%m-%dT%H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        booked_from, booked_until = cleaned.get("booked_from"), cleaned.get("booked_until")
+        for name in ("booked_from", "booked_until"):
+            moment = cleaned.get(name)
+            if moment is not None and not 2000 <= moment.year <= 2100:
+                self.add_error(name, "Enter a time from the year 2000 to 2100.")
+        if booked_from and booked_until and booked_until <= booked_from:
+            self.add_error("booked_until", "The end must be after the start.")
+        return cleaned
 
 
 class MoveCallForm(forms.Form):

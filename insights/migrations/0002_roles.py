@@ -1,5 +1,6 @@
 """The Clinic manager sees the visit figures; Intake staff see only the intake figures (their permission to view
-call-back requests), unless the manager gives them this permission too."""
+call-back requests), unless a superuser gives one of them this permission too (README: "Who manages staff
+accounts")."""
 
 from django.db import migrations
 

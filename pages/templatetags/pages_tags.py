@@ -75,6 +75,8 @@ def page_schema(context, page: Page) -> str:
             "inLanguage": "en-US",
             "publisher": {"@type": "MedicalClinic", "name": clinic.name, "telephone": clinic.phone_e164},
         }
+        if page.audience:
+            data["audience"] = {"@type": "MedicalAudience", "audienceType": page.audience}
         review = context.get("page_review")
         if review:
             data["lastReviewed"] = review.reviewed_on.isoformat()

@@ -7,6 +7,11 @@ settings for PostgreSQL) also waits on the client side, with a deadline: connect
 DATABASE_CONNECT_TIMEOUT, a statement a second more than the server's timeout, the health check of a kept
 connection a second. Past its deadline the connection is closed and the query raises OperationalError, which
 the site answers with its 503 page (pages.views.server_error).
+
+Values travel apart from the statement (psycopg 3's server-side binding, `server_side_binding` in settings): the
+server sees `INSERT … VALUES ($1, $2, …)` and the values as parameters, so a statement that fails (a timeout while
+waiting for a lock, say) is written to PostgreSQL's log without a name, phone number or message in it.
+`manage.py check --deploy` reads the server's logging settings (portland_site/checks.py) for the rest.
 """
 
 import time

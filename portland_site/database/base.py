@@ -1,47 +1,54 @@
-"""Django's PostgreSQL backend, waiting for the server with a deadline (see the package's docstring)."""
+"""Django's PostgreSQL backend (psycopg 3), waiting for the server with a deadline (see the package's docstring)."""
 
 import contextlib
-import select
+import math
 import time
 
-import psycopg2
+import psycopg
 from django.conf import settings
 from django.db.backends.postgresql import base
-from psycopg2 import extensions
+from psycopg import errors
 
 from portland_site.database import answer_within, current_deadline
 
 HEALTH_CHECK_SECONDS = 1
-_EVENTS = {extensions.POLL_READ: select.POLLIN, extensions.POLL_WRITE: select.POLLOUT}
 
 
-def _wait_with_deadline(conn) -> None:
-    """psycopg2's wait callback: drive the connection until the server has answered, or give up at the deadline.
+class DeadlineConnection(psycopg.Connection):
+    """A psycopg connection that gives up on the server at the deadline (answer_within), or a second after the
+    statement timeout: past it the connection is closed, so a late answer can never be read as the next query's,
+    and the call raises OperationalError."""
 
-    psycopg2 closes the connection when this raises, so a late answer can never be read as the next query's.
-    """
-    deadline = current_deadline()
-    if deadline is None and settings.DATABASE_STATEMENT_TIMEOUT:
-        deadline = time.monotonic() + settings.DATABASE_STATEMENT_TIMEOUT + 1
-    poller = select.poll()
-    registered = False
-    while (state := conn.poll()) != extensions.POLL_OK:
-        if state not in _EVENTS:
-            raise psycopg2.OperationalError(f"unexpected state from poll: {state}")
-        if registered:
-            poller.modify(conn.fileno(), _EVENTS[state])
-        else:
-            poller.register(conn.fileno(), _EVENTS[state])
-            registered = True
-        timeout = None if deadline is None else max(deadline - time.monotonic(), 0) * 1000
-        if not poller.poll(timeout):
-            raise psycopg2.OperationalError("the database did not answer in time")
-
-
-extensions.set_wait_callback(_wait_with_deadline)
+    def wait(self, gen, interval=0.1, timeout=None):
+        deadline = current_deadline()
+        if deadline is None and settings.DATABASE_STATEMENT_TIMEOUT:
+            deadline = time.monotonic() + settings.DATABASE_STATEMENT_TIMEOUT + 1
+        if deadline is not None:
+            remaining = max(deadline - time.monotonic(), 0.001)
+            timeout = remaining if timeout is None else min(timeout, remaining)
+        try:
+            return super().wait(gen, interval=interval, timeout=timeout)
+        except errors._WaitTimeout as timed_out:  # psycopg's own: the wait's timeout expired
+            self.pgconn.finish()
+            raise psycopg.OperationalError("the database did not answer in time") from timed_out
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        deadline = current_deadline()
+        if deadline is not None:
+            # psycopg bounds connecting by connect_timeout alone, in whole seconds and at least 2 (as libpq).
+            remaining = math.ceil(max(deadline - time.monotonic(), 1))
+            conn_params = {
+                **conn_params,
+                "connect_timeout": min(remaining, int(conn_params.get("connect_timeout") or remaining)),
+            }
+        connection = super().get_new_connection(conn_params)
+        # Django connects with psycopg.connect, which makes a plain Connection: give it the deadline's wait (the
+        # subclass only overrides a method, so the object is the same in every other way).
+        connection.__class__ = DeadlineConnection
+        return connection
+
     def connect(self):
         # Connecting and setting the session up, all within the connect timeout (0, as for libpq: no limit).
         seconds = int(self.settings_dict["OPTIONS"].get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT))

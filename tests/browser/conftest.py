@@ -119,6 +119,8 @@ def staff_roles(transactional_db):
         ("pages", "0002_staff_roles", "grant"),
         ("consultations", "0008_booking", "grant_permissions"),
         ("clinic", "0001_facts_and_call_capacity_from_pages_and_consultations", "move_content_types"),
+        ("consultations", "0010_booking_breaker_and_release", "grant_release_to_managers"),
+        ("consultations", "0012_spam_confirmed_by_a_manager", "confirm_the_forms_spam_and_grant_managers"),
     ):
         step = getattr(import_module(f"{app}.migrations.{migration}"), function)
         step(loader.project_state((app, migration)).apps, None)

@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.booking import new_change_link, open_call_times
+from consultations.models import BookingPause, Status
+from consultations.services import change_status
 from tests.browser.axe import axe_violations
 from tests.browser.conftest import admin_screenshots, save_screenshot, sign_in, staff_with_authenticator
 from tests.consultations.booking_helpers import set_call_windows
@@ -93,6 +98,7 @@ ADMIN_PAGES = {
     "admin-todays-calls": "admin:consultations_consultationrequest_today",
     "admin-move-call": "admin:consultations_consultationrequest_move_call",
     "admin-call-capacity": "admin:clinic_bookingrules_change",
+    "admin-release-bookings": "admin:consultations_consultationrequest_release_bookings",
 }
 _ABOUT_THE_REQUEST = ("_change", "_move_call")
 
@@ -101,6 +107,11 @@ _ABOUT_THE_REQUEST = ("_change", "_move_call")
 def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_roles):
     set_call_windows(notice_hours=0, spans=((0, 23),), weekdays=range(7))
     request = stored_request(call_at=open_call_times()[1].slots[0].starts_at, change_link_hash=new_change_link()[1])
+    # The dashboard's warnings shown too: booking paused by the breaker, and spam waiting for a manager.
+    BookingPause.objects.create(
+        started_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=6), booked_in_hour=9, usual_per_hour=0.4
+    )
+    change_status(consultation_request=stored_request(phone="+12075550166"), status=Status.SPAM)
     manager, device = staff_with_authenticator("manager", "Clinic manager")
     found = {}
     page.goto(live_server.url + reverse("admin:login"))

@@ -5,7 +5,7 @@ import sqlite3
 import uuid
 from contextlib import contextmanager
 
-import psycopg2
+import psycopg
 import pytest
 from django.db import connection
 
@@ -24,7 +24,7 @@ def database_locked():
         holder = sqlite3.connect(db["NAME"], isolation_level=None)
         holder.execute("BEGIN EXCLUSIVE")
     else:
-        holder = psycopg2.connect(
+        holder = psycopg.connect(
             dbname=db["NAME"], user=db["USER"], password=db["PASSWORD"], host=db["HOST"], port=db["PORT"]
         )
         holder.cursor().execute("LOCK TABLE consultations_consultationrequest, django_session IN ACCESS EXCLUSIVE MODE")

@@ -69,3 +69,12 @@ def test_print_layout_keeps_the_table_whole(live_server, page):
         }"""
     )
     assert layout == {"overflow": "visible", "fits": True, "head": "table-header-group", "rows": ["avoid"], "shown": []}
+
+
+def test_printed_article_shows_its_sources_addresses_and_says_it_is_not_medical_advice(live_server, page):
+    """Issue 26: the prescriber can look the sources up from the paper, and the paper says what it is not."""
+    text = printed_text(page, live_server.url + "/staying-safe/", "staying-safe")
+    assert "doi.org/10.1007/s11606-025-09499-2" in text  # the 2025 joint guideline's address
+    assert "poisonhelp.hrsa.gov" in text
+    assert "It is not medical advice for you." in text
+    assert "Warning: don't stop suddenly" in text and "Get help now" in text

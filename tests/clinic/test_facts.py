@@ -170,3 +170,11 @@ def test_upcoming_closures_show_and_past_ones_do_not(client):
     footer = " ".join(soup(client.get("/")).find("footer").get_text(" ").split())
     assert "(Training)" in footer and "Gone" not in footer
     assert [closure.note for closure in facts.current_facts().clinic.upcoming_closures] == ["Training"]
+
+
+@pytest.mark.parametrize(("first", "last"), [("9999-12-31", ""), ("2026-12-24", "9999-12-31"), ("1999-12-31", "")])
+def test_a_closure_out_of_any_calendar_is_refused_clearly(manager_client, first, last):
+    response = manager_client.post(reverse("admin:clinic_closure_add"), {"first_day": first, "last_day": last})
+    assert response.status_code == 200
+    assert "Enter a date between 2000 and 2100" in soup(response).get_text()
+    assert not Closure.objects.exists()

@@ -1,9 +1,16 @@
 """What staff can read of a request in the admin, and that every such read is in the audit trail (issue 13)."""
 
-import pytest
-from bs4 import BeautifulSoup
+from datetime import timedelta
 
-from consultations.models import AuditAction, AuditEntry, ConsultationRequest
+import pytest
+import time_machine
+from bs4 import BeautifulSoup
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from consultations import services
+from consultations.models import AuditAction, AuditEntry, ConsultationRequest, Status
+from consultations.services import change_status
 from tests.consultations.conftest import ADMIN, search_queue
 from tests.consultations.test_triage_admin import change_url, form_data, listed
 from tests.factories import stored_request
@@ -106,6 +113,32 @@ def test_a_search_id_works_in_its_own_session_for_the_latest_five_searches(intak
     assert listed(intake_client.get(list_url)) == [str(wanted), str(other)]
 
 
+def _stored_session(client) -> str:
+    return str(Session.objects.get(session_key=client.session.session_key).get_decoded())
+
+
+def test_a_search_keeps_only_the_matched_requests_in_the_session_never_the_term(intake_client):
+    wanted = stored_request(name="Zoë Quintero", phone="+12075550187")
+    stored_request(name="Sam")
+    for term in ("Quintero", "207 555 0187", "(207) 555-0187"):
+        response = search_queue(intake_client, term, status="all")
+        assert listed(response) == [str(wanted)]
+        assert "1 result" in response.content.decode()
+        session = _stored_session(intake_client)
+        for typed in ("Quintero", "Zo", "0187", "555"):
+            assert typed not in session
+        assert term not in response.content.decode().replace(wanted.name, "")
+
+
+def test_signing_out_clears_the_searches(intake_client):
+    stored_request(name="Zoë Quintero")
+    (list_url, _status), *_ = search_queue(intake_client, "Quintero").redirect_chain
+    key = intake_client.session.session_key
+    intake_client.post("/admin/logout/")
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not [stored for stored in Session.objects.all() if "consultations_triage_search" in stored.get_decoded()]
+
+
 def test_a_term_in_the_query_string_is_dropped(intake_client):
     stored_request(name="Zoë")
     response = intake_client.get(f"{ADMIN}?status=all&q=Zo%C3%AB")
@@ -141,3 +174,37 @@ def test_erasure_lists_the_linked_requests_and_erases_the_ones_chosen(manager_cl
     # The one chosen among the linked requests is erased; one not offered (unrelated) is not, even if posted.
     assert (names[first.pk], names[second.pk], names[third.pk], names[unrelated.pk]) == ("", "", "Zoë", "Sam")
     assert AuditEntry.objects.filter(action=AuditAction.ERASED).count() == 2
+
+
+def test_erasure_finds_the_same_person_by_phone_and_email_in_every_status_and_through_every_chain(manager_client):
+    """Issue 22, item 7: a request linked to another that was linked to the chosen one, a request from the same
+    number that is closed or too old to be linked, one from another number with the same email in other case."""
+    with time_machine.travel(timezone.now() - timedelta(days=40)):
+        long_ago = stored_request(name="Zoë", phone="+12075550187", message="Last winter")
+        change_status(consultation_request=long_ago, status=Status.CLOSED)
+    chosen = stored_request(name="Zoë", phone="+12075550187", email="zoe@example.org", message="Evenings")
+    duplicate = stored_request(name="Zoë", phone="+12075550187", message="Evenings again")
+    other_phone = stored_request(name="Zoë", phone="+12075550166", email="ZOE@Example.org", message="My work phone")
+    change_status(consultation_request=other_phone, status=Status.SPAM)
+    through_chain = stored_request(name="Z", phone="+12075550166", message="Work phone again")
+    unrelated = stored_request(name="Sam", phone="+12075550142", email="sam@example.org")
+    assert long_ago.duplicate_of is None and duplicate.duplicate_of == chosen
+
+    found = {
+        same.consultation_request.pk: same.why
+        for same in services.requests_of_the_same_person(consultation_requests=[chosen])
+    }
+    assert found == {
+        long_ago.pk: "the same phone number",
+        duplicate.pk: "the same phone number",
+        other_phone.pk: "the same email address",
+        through_chain.pk: "the same phone number",
+    }
+    page = BeautifulSoup(_act(manager_client, "erase_selected", chosen).content, "html.parser")
+    offered = {box["value"] for box in page.select('input[type=checkbox][name="also_erase"]')}
+    assert offered == {str(pk) for pk in found}
+    _act(manager_client, "erase_selected", chosen, confirmed="yes", also_erase=list(found))
+    remaining = dict(ConsultationRequest.objects.values_list("pk", "message"))
+    assert all(remaining[pk] == "" for pk in [chosen.pk, *found])
+    sam = ConsultationRequest.objects.get(pk=unrelated.pk)
+    assert (sam.name, sam.phone, sam.erased_at) == ("Sam", "+12075550142", None)

@@ -92,7 +92,12 @@ def test_at_a_time_i_choose_without_a_time_is_an_error_and_keeps_the_answers(cli
     assert not ConsultationRequest.objects.exists()
 
 
-@pytest.mark.parametrize("value", ["garbage", "20261208T1515Z", "20261205T1500Z", "20261207T1300Z"])
+TYPED_OUT_OF_RANGE = ["00010101T0000Z", "99991231T2359Z", "19991231T1500Z", "21010101T1500Z"]
+
+
+@pytest.mark.parametrize(
+    "value", ["garbage", "20261208T1515Z", "20261205T1500Z", "20261207T1300Z", *TYPED_OUT_OF_RANGE]
+)
 def test_a_time_the_form_did_not_offer_is_refused_with_a_clear_message(client, monday_morning, value):
     response = client.post(FORM_URL, valid_answers(when="chosen", call_at=value, call_times=None))
     assert response.status_code == 200
@@ -123,8 +128,14 @@ def test_the_calendar_file_comes_from_the_cookie_and_says_nothing_of_the_clinic(
     assert str(event["SUMMARY"]) == f"Phone call (ref {reference})"
     assert TEST_PHONE in str(event["DESCRIPTION"])
     assert event.decoded("DTSTART") == TUESDAY_10AM
-    for revealing in ("benzodiazepine", "treatment", "taper", "clinic", "Portland"):
+    for revealing in ("benzodiazepine", "treatment", "taper", "clinic", "Portland", "testserver", "example"):
         assert revealing.lower() not in response.content.decode().lower()
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert str(calendar["PRODID"]) == "-//Phone call//Calendar file//EN"
+    assert re.fullmatch(r"[0-9a-f]{32}", str(event["UID"]))
+    # The same call keeps its UID, so that a calendar updates the entry rather than adding another.
+    again = icalendar.Calendar.from_ical(client.get(f"{THANKS_URL}phone-call.ics").content).walk("VEVENT")[0]
+    assert again["UID"] == event["UID"]
     # Another browser (no cookie) gets a friendly page, not the file.
     other = client.__class__().get(f"{THANKS_URL}phone-call.ics")
     assert other.status_code == 404 and TEST_PHONE in text(other)
@@ -151,6 +162,15 @@ def test_the_private_link_refuses_a_full_time_clearly(client, monday_morning):
     assert ConsultationRequest.objects.filter(booking__starts_at=TUESDAY_10AM).exists()
 
 
+@pytest.mark.parametrize("value", TYPED_OUT_OF_RANGE)
+def test_the_private_link_refuses_a_time_out_of_any_calendar_clearly(client, monday_morning, value):
+    client.post(FORM_URL, choose(TUESDAY_10AM))
+    link = change_link(client.get(THANKS_URL))
+    refused = client.post(link, {"action": "move", "call_at": value})
+    assert refused.status_code == 200
+    assert ConsultationRequest.objects.get().booking.starts_at == TUESDAY_10AM
+
+
 def test_cancelling_through_the_link_asks_first_then_closes_the_request(client, monday_morning):
     client.post(FORM_URL, choose(TUESDAY_10AM))
     link = change_link(client.get(THANKS_URL))
@@ -172,12 +192,14 @@ def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_lo
     with caplog.at_level(logging.INFO):
         for url in (
             tampered,
-            "/request-a-call-back/your-call/%00%ff/",
+            "/request-a-call-back/your-call/%ff%fe/",
             "/request-a-call-back/your-call/" + "a" * 300 + "/",
         ):
             response = client.get(url)
             assert response.status_code == 404
             assert "This link no longer works" in text(response) and TEST_PHONE in text(response)
+        nul = client.get(tampered.rstrip("/") + "%00/")
+        assert nul.status_code == 400 and TEST_PHONE in text(nul)
     with time_machine.travel(eastern(2026, 12, 8, 10, 31), tick=False):
         assert client.get(link).status_code == 404
     token = tampered.rstrip("/").rsplit("/", 1)[1]
@@ -186,7 +208,7 @@ def test_a_tampered_or_expired_link_gets_a_friendly_page_and_stays_out_of_the_lo
         for handler in logging.getLogger().handlers
         if any(isinstance(each, HidePrivateLinks) for each in handler.filters)
     )
-    not_found = [record for record in caplog.records if record.name == "django.request"]
+    not_found = [record for record in caplog.records if record.name in ("django.request", "django.security")]
     assert not_found  # Django did log the refused requests...
     logged = "\n".join(console.format(record) for record in not_found if console.filter(record))
     assert "your-call/" in logged and token not in logged  # ...without the token

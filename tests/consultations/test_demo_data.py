@@ -17,7 +17,7 @@ from consultations.models import (
 )
 from insights.management.commands.load_demo_data import DEMO_BOOKED, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
 from insights.models import DailyCount
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from portland_site.clinic_time import in_clinic_time
 from tests.clinic_facts import clear_facts
 

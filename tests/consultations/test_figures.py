@@ -1,13 +1,15 @@
 """consultations.figures: what the manager's charts learn about each request, in opening hours."""
 
+import importlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 
 from consultations.figures import request_timings
-from consultations.models import CallOutcome, ConsultationRequest, Status
+from consultations.models import AuditEntry, CallAttempt, CallOutcome, ConsultationRequest, Status
 from consultations.services import change_status, record_call_attempt
 from tests.factories import stored_request
 
@@ -76,3 +78,61 @@ def test_spam_and_requests_outside_the_period_are_left_out():
     received(at(23, 9), spam_reason="honeypot")
     received(at(30, 9), phone="+12075550199")
     assert timings() == []
+
+
+# Issue 22, item 9: a call entered days later and dated back does not make the figures look better.
+
+
+def test_a_call_entered_five_days_later_and_dated_back_does_not_count_as_within_the_promise(intake):
+    request = received(at(16, 9))
+    with time_machine.travel(at(20, 10), tick=False):
+        attempt = record_call_attempt(
+            consultation_request=request, by=intake, outcome=CallOutcome.REACHED, attempted_at=at(16, 10)
+        )
+    assert attempt.attempted_at == at(16, 10) and attempt.recorded_at == at(20, 10)
+    assert attempt.recorded_late
+    [timing] = timings()
+    assert not timing.called_within_promise
+    # Counted from an hour before it was entered, Friday 9 am: Monday from 9 (8 hours), three whole days, Friday's
+    # first hour.
+    assert timing.hours_to_first_call == pytest.approx(8 + 3 * 9 + 1)
+
+
+def test_a_call_entered_within_the_hour_keeps_the_time_given(intake):
+    request = received(at(16, 9))
+    with time_machine.travel(at(16, 10, 50), tick=False):
+        attempt = record_call_attempt(
+            consultation_request=request, by=intake, outcome=CallOutcome.REACHED, attempted_at=at(16, 10)
+        )
+    assert not attempt.recorded_late
+    [timing] = timings()
+    assert timing.called_within_promise and timing.hours_to_first_call == pytest.approx(1)
+
+
+def test_the_request_page_flags_a_late_entry(intake, intake_client):
+    request = received(at(16, 9))
+    with time_machine.travel(at(20, 10), tick=False):
+        record_call_attempt(
+            consultation_request=request, by=intake, outcome=CallOutcome.REACHED, attempted_at=at(16, 10)
+        )
+    page = intake_client.get(f"/admin/consultations/consultationrequest/{request.pk}/change/").content.decode()
+    assert "(recorded 4\xa0days later)" in page
+
+
+def test_the_migration_dates_old_attempts_from_the_audit_trail_or_their_own_time(intake):
+    migration = importlib.import_module("consultations.migrations.0011_call_attempt_recorded_at")
+    audited = received(at(16, 9))
+    with time_machine.travel(at(18, 15), tick=False):
+        record_call_attempt(
+            consultation_request=audited, by=intake, outcome=CallOutcome.NO_ANSWER, attempted_at=at(16, 10)
+        )
+    unaudited = received(at(16, 9), phone="+12075550166")
+    with time_machine.travel(at(17, 11), tick=False):
+        record_call_attempt(
+            consultation_request=unaudited, by=intake, outcome=CallOutcome.NO_ANSWER, attempted_at=at(17, 11)
+        )
+    AuditEntry.objects.filter(references=unaudited.reference_display).delete()
+    CallAttempt.objects.update(recorded_at=at(27, 0))  # as AddField leaves them: the migration's own time
+    migration.fill_recorded_at(django_apps, None)
+    recorded = dict(CallAttempt.objects.values_list("consultation_request", "recorded_at"))
+    assert recorded == {audited.pk: at(18, 15), unaudited.pk: at(17, 11)}

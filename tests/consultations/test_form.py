@@ -98,7 +98,7 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("name", "<b>Sam</b>", "only have letters, spaces, hyphens, apostrophes and periods"),
         ("name", "R2D2", "only have letters, spaces, hyphens, apostrophes and periods"),
         ("name", "-- '.", "only have letters, spaces, hyphens, apostrophes and periods"),
-        ("name", "Sam\x00", "hidden characters"),
+        ("name", "Sam\x07", "hidden characters"),
         ("name", "Sam\u202eevil", "hidden characters"),
         ("phone", None, "Enter your phone number"),
         ("phone", "12", "Enter a phone number we can call"),
@@ -113,7 +113,7 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("voicemail_ok", None, "Tell us if we may leave a voicemail"),
         ("voicemail_ok", "maybe", "Choose yes or no"),
         ("email", "not-an-email", "Enter an email address like name@example.com"),
-        ("email", "a@b.c\x00", "hidden characters"),
+        ("email", "a@b.c\x1b", "hidden characters"),
         ("request_for", None, "Tell us who this request is for"),
         ("request_for", "my cat", "Choose one of the answers"),
         ("message", "x" * 501, "500 characters or fewer (it has 501)"),
@@ -121,6 +121,23 @@ def test_an_international_number_with_a_plus_is_stored_in_e164(client):
         ("message", "call \u200emy mobile", "hidden characters"),
         ("name", "Sam\u200f", "hidden characters"),
         ("message", "\u061cafter five", "hidden characters"),
+        # Issue 22, item 11: invisible fillers, default-ignorable and format characters, piles of marks.
+        ("name", "\u3164", "hidden characters"),
+        ("name", "\u3164 \u3164", "hidden characters"),
+        ("name", "\u115f\u1160", "hidden characters"),
+        ("name", "\uffa0", "hidden characters"),
+        ("name", "Sa\u00adm", "hidden characters"),
+        ("name", "\u200dSam", "hidden characters"),
+        ("name", "Sam\U000e0041\U000e0042", "hidden characters"),
+        ("message", "\ufeffPlease call", "hidden characters"),
+        ("message", "call\u2060me", "hidden characters"),
+        ("message", "soft\u00adhyphen", "hidden characters"),
+        ("message", "mornings\U000e0001\U000e0069", "hidden characters"),
+        ("message", "\u200b\u200b", "hidden characters"),
+        ("message", "a\u034fb", "hidden characters"),
+        ("email", "sam\u2060@example.com", "hidden characters"),
+        ("name", "Z" + "\u0336\u0337\u0338" * 4, "more accents on one letter"),
+        ("message", "help" + "\u0301" * 30, "more accents on one letter"),
         ("agree_to_privacy_notice", None, "Check the box to agree to the privacy notice"),
     ],
 )
@@ -137,6 +154,34 @@ def test_each_invalid_answer_has_its_own_message_and_nothing_is_stored(client, f
     target = summary_links[0]["href"].removeprefix("#")
     assert page.find(id=target).name in ("input", "textarea")
     assert page.find(id=target)["name"] == field
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "\u3164"),
+        ("message", "please\u2060call"),
+        ("name", "Zo" + "\u0308" * 9),
+    ],
+)
+def test_an_answer_refused_for_hidden_characters_is_kept_to_fix(client, field, value):
+    page = soup(client.post(FORM_URL, valid_answers(**{field: value, "phone": "(207) 555-0142"})))
+    kept = page.find(id=f"id_{field}")
+    assert (kept.get("value") if kept.name == "input" else kept.get_text().strip("\r\n")) == value
+    assert page.find(id="id_phone")["value"] == "(207) 555-0142"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", "\u0639\u0644\u06cc\u200c\u0631\u0636\u0627"),  # a Persian name with a zero-width non-joiner
+        ("name", "Nguy\u1ec5n"),
+        ("name", "\u0915\u094d\u0937\u093f\u0924\u093f"),  # Devanagari: a virama and vowel signs
+        ("message", "Thank you \U0001f469\u200d\u2695\ufe0f \u2764\ufe0f"),  # emoji sequences
+    ],
+)
+def test_joiners_and_marks_that_real_writing_uses_are_accepted(client, field, value):
+    assert client.post(FORM_URL, valid_answers(**{field: value})).status_code == 303
 
 
 def test_a_message_may_have_line_breaks_and_tabs(client):

@@ -1,9 +1,11 @@
 """Retention: an absolute limit whatever the status, with everything that belongs to a request (issue 13, item 4),
 and spam kept from when it was marked spam (item 7)."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -19,7 +21,14 @@ from consultations.models import (
     Status,
     StatusChange,
 )
-from consultations.services import add_note, change_status, purge_expired_requests, record_call_attempt
+from consultations.services import (
+    add_note,
+    change_status,
+    confirm_spam,
+    purge_expired_requests,
+    record_call_attempt,
+)
+from tests.consultations.conftest import ADMIN
 from tests.factories import stored_request
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +93,78 @@ def test_the_purge_command_reports_the_limit(limits, capsys):
 # Item 7: spam is kept from when it was marked spam
 
 
-def test_spam_age_counts_from_when_it_was_marked_spam(limits, intake):
+def test_spam_age_counts_from_when_it_was_confirmed(limits, intake, manager):
     now = timezone.now()
     request = stored_request(now=now - timedelta(days=40))
     change_status(consultation_request=request, status=Status.SPAM, by=intake, now=now)
+    confirm_spam(consultation_requests=[request], by=manager, now=now)
     purge_expired_requests(dry_run=False, now=now + timedelta(days=1))
-    assert ConsultationRequest.objects.filter(pk=request.pk).exists(), "marked yesterday: not yet"
+    assert ConsultationRequest.objects.filter(pk=request.pk).exists(), "confirmed yesterday: not yet"
     purge_expired_requests(dry_run=False, now=now + timedelta(days=31))
     assert not ConsultationRequest.objects.filter(pk=request.pk).exists()
+
+
+# Issue 22, item 10: staff marking a request spam does not shorten its life until a manager confirms
+
+
+def test_spam_marked_by_intake_keeps_the_full_retention_until_a_manager_confirms(limits, intake):
+    now = timezone.now()
+    request = stored_request(now=now - timedelta(days=2))
+    change_status(consultation_request=request, status=Status.SPAM, by=intake, now=now)
+    assert purge_expired_requests(dry_run=False, now=now + timedelta(days=31))["spam"] == 0
+    assert ConsultationRequest.objects.filter(pk=request.pk).exists(), "not confirmed: kept past the spam period"
+    counts = purge_expired_requests(dry_run=False, now=now + timedelta(days=366))
+    assert counts["unconfirmed spam"] == 1
+    assert not ConsultationRequest.objects.filter(pk=request.pk).exists()
+
+
+def test_only_a_manager_confirms_spam_and_it_is_audited(limits, intake, intake_client, manager, manager_client):
+    request = stored_request()
+    change_status(consultation_request=request, status=Status.SPAM, by=intake)
+    genuine = stored_request(phone="+12075550166")
+    action = {"action": "confirm_spam", "_selected_action": [request.pk, genuine.pk]}
+    intake_client.post(f"{ADMIN}?status=all", action)
+    request.refresh_from_db()
+    assert request.spam_confirmed_at is None
+    response = manager_client.post(f"{ADMIN}?status=all", action, follow=True)
+    assert "1 request(s) confirmed as spam. 1 not marked spam" in response.content.decode()
+    request.refresh_from_db()
+    genuine.refresh_from_db()
+    assert request.spam_confirmed_by == manager and request.spam_confirmed_at is not None
+    assert genuine.spam_confirmed_at is None and genuine.status == Status.NEW
+    entry = AuditEntry.objects.get(detail="spam confirmed")
+    assert entry.actor == manager and entry.references == request.reference_display
+
+
+def test_the_dashboard_tells_managers_of_spam_awaiting_confirmation(intake, intake_client, manager_client):
+    request = stored_request()
+    change_status(consultation_request=request, status=Status.SPAM, by=intake)
+    stored_request(spam_reason="honeypot", phone="+12075550166")  # the form's own checks: confirmed as it came
+    assert "1 request marked spam by staff" in manager_client.get("/admin/").content.decode()
+    assert "marked spam by staff" not in intake_client.get("/admin/").content.decode()
+
+
+def test_moving_out_of_spam_clears_the_confirmation(limits, intake, manager):
+    request = stored_request()
+    change_status(consultation_request=request, status=Status.SPAM, by=intake)
+    confirm_spam(consultation_requests=[request], by=manager)
+    change_status(consultation_request=request, status=Status.NEW, by=manager)
+    change_status(consultation_request=request, status=Status.SPAM, by=intake)
+    request.refresh_from_db()
+    assert request.spam_confirmed_at is None and request.spam_confirmed_by is None
+
+
+def test_the_migration_confirms_the_forms_spam_only(limits, intake):
+    migration = importlib.import_module("consultations.migrations.0012_spam_confirmed_by_a_manager")
+    caught = stored_request(spam_reason="honeypot")
+    marked = stored_request(phone="+12075550166")
+    change_status(consultation_request=marked, status=Status.SPAM, by=intake)
+    ConsultationRequest.objects.update(spam_confirmed_at=None)
+    migration.confirm_the_forms_spam_and_grant_managers(django_apps, None)
+    caught.refresh_from_db()
+    marked.refresh_from_db()
+    assert caught.spam_confirmed_at == caught.spam_marked_at
+    assert marked.spam_confirmed_at is None
 
 
 def test_spam_caught_by_the_form_counts_from_when_it_arrived(limits):

@@ -55,8 +55,8 @@ def test_the_roles_have_exactly_their_permissions():
         return set(Group.objects.get(name=role).permissions.values_list("codename", flat=True))
 
     handling = {"view_callattempt", "add_callattempt", "view_note", "add_note", "view_staffnotification"}
-    # The clinic's facts (pages app): managers keep them, intake staff read them.
-    facts = ["contactdetails", "openinghours", "closure", "teammember", "costs", "pagereview"]
+    # The clinic's facts (clinic app) and the article reviews (pages app): managers keep them, intake staff read them.
+    facts = ["contactdetails", "openinghours", "closure", "teammember", "costs", "languagenotice", "pagereview"]
     reading_facts = {f"view_{model}" for model in facts}
     keeping_facts = {f"{action}_{model}" for model in facts for action in ("view", "add", "change", "delete")}
     # Call capacity for booked calls: managers set it, intake staff read it and the bookings.
@@ -77,12 +77,14 @@ def test_the_roles_have_exactly_their_permissions():
         "delete_consultationrequest",
         "export_consultationrequest",
         "erase_consultationrequest",
+        "confirm_spam_consultationrequest",  # spam marked by intake is deleted sooner only once confirmed
         "view_auditentry",
         "resend_staffnotification",
         "view_marketing_figures",  # the visit figures (insights)
         *handling,
         *reading_capacity,
         *setting_capacity,
+        "release_booking",  # a flood of bookings by a script, freed in one go
     }
 
 

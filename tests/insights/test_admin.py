@@ -139,3 +139,14 @@ def test_the_csv_for_intake_staff_has_no_visit_figures(client, intake_user):
     figures = {row[1] for row in csv.reader(io.StringIO(response.content.decode()))}
     assert "Page view" not in figures
     assert "Requests received" in figures
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("9999-01-01", "9999-12-31"), ("0001-01-01", "0001-12-31"), ("1999-12-01", "2000-01-31")]
+)
+def test_a_period_out_of_any_calendar_is_refused_clearly_on_the_page_and_in_the_csv(manager_client, start, end):
+    soup = page(manager_client, start=start, end=end)
+    assert "Enter a date between 2000 and 2100" in soup.get_text()
+    export = manager_client.get(FIGURES + "export/", {"start": start, "end": end})
+    assert export.status_code == 200
+    assert start not in export["Content-Disposition"]

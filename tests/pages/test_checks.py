@@ -3,9 +3,9 @@
 from django.core.checks import ERROR, WARNING, run_checks
 
 from clinic.models import TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.checks import check_page_reviews
 from pages.models import PageReview
-from pages.registry import REVIEWABLE_PAGES_BY_NAME
 from tests.clinic_facts import record_real_looking_facts
 
 

@@ -289,9 +289,10 @@ def test_crisis_notice_on_every_page(soup_of, page):
 def test_the_urgent_help_on_the_withdrawal_page_sends_suicide_to_988(soup_of):
     _, soup = soup_of("/withdrawal-symptoms/")
     urgent = soup.find(id="urgent-help").find_parent("section")
-    items_911 = " ".join(li.get_text(" ") for li in urgent.find("ul").find_all("li"))
-    assert "suicide" not in items_911 and "seizure" in items_911 and "taken too much" in items_911
-    assert urgent.find("a", href="sms:988") and urgent.find("a", href="tel:988")
+    item_911 = urgent.find("a", href="tel:911").find_parent("li").get_text(" ")
+    assert "suicide" not in item_911 and "seizure" in item_911 and "taken too much" in item_911
+    item_988 = urgent.find("a", href="tel:988").find_parent("li")
+    assert item_988.find("a", href="sms:988") and "suicide" in item_988.get_text()
 
 
 def test_staying_safe_gives_the_three_numbers(soup_of):
@@ -385,20 +386,43 @@ def test_costs_page_shows_the_clinics_costs_and_plans(rf):
         assessment="$250 for the first assessment (demo figure)",
         self_pay="$120 a visit (demo figure)",
         note="We can set up a payment plan (demo note).",
-        insurance_plans=["MaineCare", "Medicare", "Demo Health Plan"],
+        insurance_plans=["Demo Health Plan"],
+        mainecare="yes",
+        medicare="no",
     )
     soup = render(rf, "costs_and_insurance", fake_clinic(costs=costs))
     text = main_text(soup)
     for fact in (costs.first_call, costs.assessment, costs.self_pay, costs.note, *costs.insurance_plans):
         assert fact in text
     assert "Call us to ask" not in text
+    assert "Do you take MaineCare? Yes." in text and "Do you take Medicare? No, we don't take it" in text
 
 
 def test_costs_page_asks_people_to_call_while_the_costs_are_empty(rf):
     soup = render(rf, "costs_and_insurance", fake_clinic())
     for section_id in ("first-call", "costs", "insurance"):
         assert asks_to_call(soup, section_id), section_id
+    answers = [" ".join(dd.get_text(" ").split()) for dd in soup.select(".insurance-answers dd")]
+    assert len(answers) == 2 and all(answer.startswith("Ask us. Call us to ask") for answer in answers)
     assert "$" not in main_text(soup)
+
+
+def test_costs_are_one_table_of_item_price_and_what_is_included(rf):
+    costs = SimpleNamespace(first_call="Free", assessment="$250", self_pay="$120 a visit", note="", insurance_plans=[])
+    soup = render(rf, "costs_and_insurance", fake_clinic(costs=costs))
+    [table] = soup.find("main").find_all("table")
+    assert [th.get_text(strip=True) for th in table.find("thead").find_all("th")] == [
+        "Item",
+        "Price",
+        "What is included",
+    ]
+    rows = {
+        row.find("th").get_text(strip=True): [td.get_text(" ", strip=True) for td in row.find_all("td")]
+        for row in table.find("tbody").find_all("tr")
+    }
+    assert rows["The first call"][0] == "Free" and rows["The assessment"][0] == "$250"
+    assert rows["Ongoing care, paying for yourself (self-pay)"][0] == "$120 a visit"
+    assert all(len(cells) == 2 and cells[1] for cells in rows.values())
 
 
 def test_team_page_shows_the_published_team_in_order(rf):

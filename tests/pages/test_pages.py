@@ -37,11 +37,11 @@ def test_page_shows_phone_callback_crisis_notice_and_caution(soup_of, page):
     footer = soup.find("footer")
     text = " ".join(footer.get_text(" ").split())
     assert "988" in text and "911" in text
-    assert "do not stop or change a benzodiazepine" in text
+    assert "don't stop a benzodiazepine suddenly or cut down on your own" in text
     assert TEST_ADDRESS in text
     assert "Monday to Friday, 8 am to 5 pm" in text
     footer_links = {a["href"] for a in footer.find_all("a")}
-    assert {"/privacy/", "/accessibility/"} <= footer_links
+    assert {"/privacy/", "/accessibility/", "/language-help/"} <= footer_links
 
 
 def test_titles_are_unique_across_pages():

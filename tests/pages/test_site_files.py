@@ -8,6 +8,7 @@ from django.core.management import call_command
 from PIL import Image
 
 from clinic.models import Closure, Costs, TeamMember
+from pages.articles import REVIEWABLE_PAGES_BY_NAME
 from pages.medications import MEDICATIONS
 from pages.models import PageReview
 from pages.registry import HOME, PAGES_BY_NAME
@@ -84,11 +85,21 @@ def test_an_article_shows_its_latest_review_by_a_published_clinician(soup_of):
     assert other.find(class_="reviewed") is None
 
 
-def test_medication_pages_show_the_review_of_the_benzodiazepines_article(soup_of):
+def test_a_medication_page_shows_only_a_review_of_itself(soup_of):
+    """Issue 26: a review of the overview was credited on all eight medication pages without the admin saying so."""
     doctor = TeamMember.objects.get(name="Test Clinician")
     PageReview.objects.create(page_name="benzodiazepines", reviewer=doctor, reviewed_on=date(2026, 11, 24))
+    PageReview.objects.create(page_name=MEDICATIONS[0].page.name, reviewer=doctor, reviewed_on=date(2026, 11, 25))
     _, soup = soup_of(MEDICATIONS[0].get_absolute_url())
-    assert json_ld(soup)["lastReviewed"] == "2026-11-24"
+    assert json_ld(soup)["lastReviewed"] == "2026-11-25"
+    _, soup = soup_of(MEDICATIONS[1].get_absolute_url())
+    assert "lastReviewed" not in json_ld(soup) and soup.find(class_="reviewed") is None
+
+
+def test_each_page_of_medical_advice_can_be_chosen_for_a_review_by_its_own_name():
+    assert "faq" in REVIEWABLE_PAGES_BY_NAME and "for_clinicians" in REVIEWABLE_PAGES_BY_NAME
+    assert {medication.page.name for medication in MEDICATIONS} <= set(REVIEWABLE_PAGES_BY_NAME)
+    assert not {"privacy", "accessibility", "costs_and_insurance", "language_help"} & set(REVIEWABLE_PAGES_BY_NAME)
 
 
 @pytest.mark.parametrize("page", EDITORIAL_PAGES, ids=[page.name for page in EDITORIAL_PAGES])

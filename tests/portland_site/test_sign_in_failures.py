@@ -39,9 +39,14 @@ def test_a_right_password_without_a_code_counts_towards_the_lockout(sign_in, dev
     assert sign_in(code=current_code(device)).status_code == 429
 
 
-def test_ipv6_addresses_of_one_64_network_share_one_count(sign_in, device):
-    statuses = [sign_in(password="wrong", REMOTE_ADDR=f"2001:db8:1:2::{index + 1:x}").status_code for index in range(5)]
+def test_ipv6_addresses_of_one_48_network_share_one_count(sign_in, device):
+    statuses = [sign_in(password="wrong", REMOTE_ADDR=f"2001:db8:1:{index + 1:x}::1").status_code for index in range(5)]
     assert statuses == [200, 200, 200, 200, 429]
-    assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
-    # Another /64 is another client.
-    assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+    assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:1:ffff::9").status_code == 429
+    # Another /48 is another client.
+    assert sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:2::1").status_code == 302
+
+
+def test_a_username_longer_than_any_account_gets_the_form_again_not_a_500(sign_in):
+    response = sign_in(username="é" * 300, password="guess", code="123456")
+    assert response.status_code == 200

@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
-from portland_site import ratelimit
+from portland_site import ratelimit, staff_admin
 from tests.portland_site.conftest import current_code
 
 pytestmark = pytest.mark.django_db
@@ -75,10 +75,12 @@ def test_over_the_limit_no_password_is_hashed_and_the_answer_is_a_clear_429(devi
         assert "try again in 10 minutes" in response.content.decode()
 
 
-def test_the_limit_is_per_address_and_ipv6_per_64(device, sign_in, hashing):
+def test_the_limit_is_per_address_and_ipv6_per_48(device, sign_in, hashing):
     assert random_usernames(sign_in, LIMIT + 1, REMOTE_ADDR="2001:db8:1:2::1")[-1] == 429
     assert sign_in(username="x", password="y", REMOTE_ADDR="2001:db8:1:2:ffff::9").status_code == 429
-    response = sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:1:3::1")
+    # Another /64 of the same /48: a subscriber's usual allocation, so the same client.
+    assert sign_in(username="x", password="y", REMOTE_ADDR="2001:db8:1:3::1").status_code == 429
+    response = sign_in(code=current_code(device), REMOTE_ADDR="2001:db8:2::1")
     assert response.status_code == 302
 
 
@@ -128,3 +130,63 @@ def test_with_the_shared_cache_down_sign_in_works_counted_per_process_and_logged
     cost = hashing()
     assert sign_in(username="late", password="guess", REMOTE_ADDR="198.51.100.7").status_code == 429
     assert hashing() == cost
+
+
+def from_addresses(sign_in, count: int, **credentials) -> list[int]:
+    """One attempt from each of `count` addresses, each in a /48 of its own: no per-client limit steps in."""
+    return [sign_in(REMOTE_ADDR=f"2001:db8:{index + 100:x}::1", **credentials).status_code for index in range(count)]
+
+
+def test_one_username_tried_from_many_addresses_is_held_back_without_hashing(settings, sign_in, device, hashing):
+    settings.ADMIN_SIGN_IN_ACCOUNT_LIMIT = 4
+    assert from_addresses(sign_in, 4, password="guess") == [200] * 4
+    cost = hashing()
+    refused = [sign_in(password="guess", REMOTE_ADDR=f"2001:db8:{index + 200:x}::1") for index in range(3)]
+    refused.append(sign_in(username="ALICE", password="guess", REMOTE_ADDR="192.0.2.9"))
+    assert [response.status_code for response in refused] == [429] * 4
+    assert hashing() == cost
+    assert heading(refused[0]) == "Too many sign-in attempts"
+    assert "this account" in refused[0].content.decode()
+    # Another account is not held back.
+    assert sign_in(username="bob", password="guess", REMOTE_ADDR="192.0.2.10").status_code == 200
+
+
+def test_the_whole_site_checks_at_most_so_many_passwords_a_minute(settings, sign_in, device, hashing):
+    settings.ADMIN_SIGN_IN_SITE_LIMIT_PER_MINUTE = 5
+    assert [
+        sign_in(username=f"guess{index}", password="guess", REMOTE_ADDR=f"198.51.100.{index}").status_code
+        for index in range(5)
+    ] == [200] * 5
+    cost = hashing()
+    refused = sign_in(code=current_code(device), REMOTE_ADDR="203.0.113.77")
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert hashing() == cost
+    assert "try again in a minute" in refused.content.decode()
+
+
+def test_while_every_password_check_is_busy_another_is_refused_at_once(settings, sign_in, device, hashing):
+    settings.ADMIN_SIGN_IN_CONCURRENT = 2
+    with staff_admin.password_checks.held(2) as first, staff_admin.password_checks.held(2) as second:
+        assert first and second
+        refused = sign_in(code=current_code(device), REMOTE_ADDR="203.0.113.78")
+    assert refused.status_code == 429 and refused["Retry-After"] == "5"
+    assert "try again in a few seconds" in refused.content.decode()
+    assert hashing() == (0, 0)
+    assert sign_in(code=current_code(device), REMOTE_ADDR="203.0.113.78").status_code == 302
+
+
+def test_a_password_check_slot_is_freed_after_its_lease_if_never_given_back(settings):
+    slots = ratelimit.Slots(key_prefix="tests:slots", label="test slots", lease_seconds=1)
+    with slots.held(1) as first:
+        assert first
+        with slots.held(1) as second:
+            assert not second
+    with slots.held(1) as again:
+        assert again
+    held = slots.held(1)
+    assert held.__enter__()  # a worker that died holding it
+    with slots.held(1) as meanwhile:
+        assert not meanwhile
+    time.sleep(1.5)
+    with slots.held(1) as later:
+        assert later

@@ -14,8 +14,9 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "Delete requests closed or not a fit for more than CONSULTATION_RETENTION_DAYS, and spam received more "
-        "than CONSULTATION_SPAM_RETENTION_DAYS ago, and sign-in records past their use. Logs counts only."
+        "Delete requests closed or not a fit for more than CONSULTATION_RETENTION_DAYS, spam confirmed more than "
+        "CONSULTATION_SPAM_RETENTION_DAYS ago (unconfirmed spam: CONSULTATION_RETENTION_DAYS after it was marked), "
+        "and sign-in records past their use. Logs counts only."
     )
 
     def add_arguments(self, parser):

@@ -285,11 +285,13 @@ class Command(BaseCommand):
             consultation_request = _submit(demo, spam_reason=demo.spam_reason, now=arrived)
             staff = users[demo.assigned_to or DEMO_INTAKE]
             for index, outcome in enumerate(demo.calls):
+                called = arrived + _FIRST_CALL_AFTER + index * _BETWEEN_CALLS
                 record_call_attempt(
                     consultation_request=consultation_request,
                     by=staff,
                     outcome=outcome,
-                    attempted_at=arrived + _FIRST_CALL_AFTER + index * _BETWEEN_CALLS,
+                    attempted_at=called,
+                    now=called,
                 )
             # A first call has already made a new request "attempting contact"; spam stays spam.
             if demo.status not in (Status.NEW, consultation_request.status):
