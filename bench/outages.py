@@ -1,6 +1,6 @@
 """Fault-injection run, not a test: the site as production runs it, through one outage after another.
 
-    .venv/bin/python bench/outages.py [--phase-seconds 10] [--people-per-second 2]
+    .venv/bin/python bench/outages.py [--phase-seconds 10] [--freeze-seconds 40] [--people-per-second 1]
 
 Everything on loopback: a fresh PostgreSQL database (dropped at the end) reached through a TCP proxy that can
 refuse or freeze (tests/faults.py), a private redis-server that is stopped and started again, an SMTP server
@@ -8,14 +8,20 @@ refuse or freeze (tests/faults.py), a private redis-server that is stopped and s
 processes, all with DJANGO_DEBUG off. Simulated people open the form, take 3.5 s to fill it in, send it, and
 send it again 2 s after any answer that is not the thanks page (up to 40 times), as the 503 page asks.
 
-Phases, each --phase-seconds long: normal, database refused, normal, database frozen, normal, Redis stopped,
+Meanwhile a reader fetches an article every 0.25 s, a probe asks /healthz every second and a browser sends a
+visit-count beacon every 0.2 s.
+
+Phases, each --phase-seconds long but the two freezes (--freeze-seconds): normal, database refused, normal,
+database frozen, normal, Redis frozen (SIGSTOP), normal, Redis stopped (and started again empty: a restart),
 SMTP refusing, SMTP answering 451, SMTP slow (every reply 2 s late), normal. Then it waits (at most 5 minutes)
 for every stored request's staff email and prints: people, POSTs by answer, rows stored, emails delivered,
-requests lost (stored without an email, or never stored), emails duplicated, and whether every process is
-still the one it started with (nothing restarted by hand or otherwise).
+requests lost (stored without an email, or never stored), emails duplicated, whether every process is still the
+one it started with (nothing restarted by hand or otherwise), articles and /healthz by phase, the log's size,
+and the visit counts sent and stored.
 """
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
@@ -133,6 +139,74 @@ class People:
         self._pool.shutdown(wait=True)
 
 
+class Watchers:
+    """An article reader (every 0.25 s), a /healthz probe (every second) and a beacon sender (every 0.2 s), each
+    answer filed under the phase it was asked in."""
+
+    ARTICLES = ("/", "/our-approach/", "/withdrawal-symptoms/", "/faq/")
+    BEACON_HEADERS = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"}
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.phase = "start"
+        self.articles: dict[str, list[tuple[int, float]]] = {}
+        self.health: dict[str, list[tuple[int, float]]] = {}
+        self.beacons = 0
+        self._stop = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._every, args=(0.25, self._article), daemon=True),
+            threading.Thread(target=self._every, args=(1, self._healthz), daemon=True),
+            threading.Thread(target=self._every, args=(0.2, self._beacon), daemon=True),
+        ]
+
+    def _every(self, seconds: float, what) -> None:
+        while not self._stop.is_set():
+            started = time.monotonic()
+            with contextlib.suppress(OSError):  # an answer that never came is seen in the others' figures
+                what()
+            self._stop.wait(max(0, seconds - (time.monotonic() - started)))
+
+    def _file(self, into: dict, phase: str, answer) -> None:
+        into.setdefault(phase, []).append((answer.status, answer.seconds))
+
+    def _article(self) -> None:
+        phase = self.phase
+        path = self.ARTICLES[sum(len(answers) for answers in self.articles.values()) % len(self.ARTICLES)]
+        self._file(self.articles, phase, fetch(self.base + path, timeout=60))
+
+    def _healthz(self) -> None:
+        phase = self.phase
+        self._file(self.health, phase, fetch(self.base + "/healthz", timeout=60))
+
+    def _beacon(self) -> None:
+        answer = fetch(self.base + "/visit/", data=b"p=/faq/", headers=self.BEACON_HEADERS, timeout=60)
+        if answer.status == 204:
+            self.beacons += 1
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=70)
+
+
+def _p90(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))] if ordered else 0.0
+
+
+def counted_visits(database_url: str) -> int:
+    connection = psycopg.connect(database_url)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(count), 0) FROM insights_dailycount WHERE kind = 'view'")
+        total = cursor.fetchone()[0]
+    connection.close()
+    return int(total)
+
+
 def stored_references(database_url: str) -> set[str]:
     connection = psycopg.connect(database_url)
     with connection.cursor() as cursor:
@@ -145,7 +219,8 @@ def stored_references(database_url: str) -> set[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phase-seconds", type=float, default=10)
-    parser.add_argument("--people-per-second", type=float, default=2)
+    parser.add_argument("--freeze-seconds", type=float, default=40)
+    parser.add_argument("--people-per-second", type=float, default=1)
     options = parser.parse_args()
 
     with fresh_database(f"{POSTGRES_URL}/postgres") as database_url:
@@ -174,6 +249,7 @@ def main() -> None:
                 "NOTIFICATION_RETRY_BASE_SECONDS": "2",
                 "NOTIFICATION_RETRY_CAP_SECONDS": "8",
                 "NOTIFICATION_SWEEP_SECONDS": "2",
+                "INSIGHTS_FLUSH_SECONDS": "10",
                 "LOG_LEVEL": "WARNING",
             }
             for command in (["migrate", "--verbosity", "0"], ["collectstatic", "--noinput", "--verbosity", "0"]):
@@ -183,6 +259,14 @@ def main() -> None:
                     env={**os.environ, **env, "DATABASE_URL": database_url},
                     check=True,
                 )
+            # The clinic's opening hours are a fact of the admin's: without them the form offers no time of day.
+            connection = psycopg.connect(database_url)
+            with connection, connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO pages_openinghours (weekday, opens, closes) VALUES (%s, '08:00', '20:00')",
+                    [(day,) for day in range(7)],
+                )
+            connection.close()
             site = Gunicorn(environment=env, workers=2)
             site.start()
             for number in range(2):
@@ -212,38 +296,49 @@ def main() -> None:
                 proxy.restore()
                 if redis.stopped:
                     redis.start()
+                else:
+                    redis.thaw()
                 smtp("accept")()
 
+            frozen = options.freeze_seconds
             phases = [
-                ("normal", normal),
-                ("database refused", proxy.refuse),
-                ("normal", normal),
-                ("database frozen", proxy.freeze),
-                ("normal", normal),
-                ("Redis stopped", redis.stop),
-                ("SMTP refusing", lambda: (normal(), smtp("refuse")())),
-                ("SMTP answering 451", smtp("451")),
-                ("SMTP slow", smtp("slow")),
-                ("normal", normal),
+                ("normal", normal, options.phase_seconds),
+                ("database refused", proxy.refuse, options.phase_seconds),
+                ("normal", normal, options.phase_seconds),
+                ("database frozen", proxy.freeze, frozen),
+                ("normal", normal, options.phase_seconds),
+                ("Redis frozen", redis.freeze, frozen),
+                ("normal", normal, options.phase_seconds),
+                ("Redis stopped", redis.stop, options.phase_seconds),
+                ("SMTP refusing", lambda: (normal(), smtp("refuse")()), options.phase_seconds),
+                ("SMTP answering 451", smtp("451"), options.phase_seconds),
+                ("SMTP slow", smtp("slow"), options.phase_seconds),
+                ("normal", normal, options.phase_seconds),
             ]
             people = People(site.base)
+            watchers = Watchers(site.base)
             # One request first, and its email, so that every phase meets workers that are up and polling.
             people.arrive(0)
             ready_by = time.monotonic() + 120
             while not mail.deliveries() and time.monotonic() < ready_by:
                 time.sleep(0.5)
             started = time.monotonic()
+            log_before = len(site.log())
+            watchers.start()
             number = 1
-            for name, begin in phases:
+            for index, (name, begin, seconds) in enumerate(phases, start=1):
                 begin()
+                watchers.phase = f"{index} {name}"
                 print(f"{time.monotonic() - started:6.1f} s  {name}", flush=True)
-                phase_end = time.monotonic() + options.phase_seconds
+                phase_end = time.monotonic() + seconds
                 while time.monotonic() < phase_end:
                     people.arrive(number)
                     number += 1
                     time.sleep(1 / options.people_per_second)
             normal()
             people.wait()
+            watchers.stop()
+            time.sleep(25)  # two flushes of the visit counts
             print(f"{time.monotonic() - started:6.1f} s  every person done; waiting for the emails", flush=True)
 
             stored = stored_references(database_url)
@@ -277,6 +372,27 @@ def main() -> None:
                 f"workers still the ones started, never restarted: {alive}; gunicorn log lines with 'Traceback': "
                 f"{site.log().count('Traceback')}"
             )
+            log = site.log()[log_before:]
+            print(
+                f"gunicorn log during the phases: {len(log.splitlines())} lines, {len(log.encode())} bytes, "
+                f"{log.count('is unavailable')} 'is unavailable', {log.count('is back after')} 'is back after'"
+            )
+            kinds = Counter(match.group(1) for match in re.finditer(r"^\S+ \S+ (\w+ \S+) ", log, re.MULTILINE))
+            print("log lines by level and logger: " + ", ".join(f"{kind}: {n}" for kind, n in kinds.most_common()))
+            for error in re.findall(r"^Traceback.*?^(\w[^\n]*)$", log, re.MULTILINE | re.DOTALL):
+                print(f"traceback ending: {error}")
+            print("phase | articles (p90 / max s, not 200) | /healthz (max s, answers)")
+            for phase in sorted(watchers.articles, key=lambda name: int(name.split()[0]) if name[0].isdigit() else 0):
+                articles = watchers.articles.get(phase, [])
+                health = watchers.health.get(phase, [])
+                seconds = [answer_seconds for _, answer_seconds in articles]
+                print(
+                    f"{phase} | {len(articles)}: {_p90(seconds):.2f} / {max(seconds, default=0):.2f}, "
+                    f"{sum(status != 200 for status, _ in articles)} | "
+                    f"{max((s for _, s in health), default=0):.2f}, {dict(Counter(status for status, _ in health))}"
+                )
+            stored_visits = counted_visits(database_url)
+            print(f"visit beacons answered 204: {watchers.beacons}; counted in the database: {stored_visits}")
         finally:
             for process in processes:
                 process.terminate()

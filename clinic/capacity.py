@@ -157,6 +157,12 @@ def call_times(today: date) -> CallTimes:
     return call_times
 
 
+def held_slot(value: str) -> CallSlot | None:
+    """The call time a form value names, as this process last listed it (whatever day); None if it has not."""
+    held = _held
+    return next((slot for slot, _places in held[1].slots if slot.value == value), None) if held is not None else None
+
+
 def booking_rules() -> BookingRules:
     """The one row of booking rules, made with its defaults the first time it is asked for."""
     rules, _ = BookingRules.objects.get_or_create(pk=1)

@@ -29,7 +29,9 @@ from django.utils import timezone
 
 from clinic import models
 from portland_site import phones
+from portland_site.breaker import DATABASE
 from portland_site.clinic import DAY_NAMES, format_time
+from portland_site.redis_cache import or_none
 
 logger = logging.getLogger(__name__)
 
@@ -273,15 +275,6 @@ def build_facts() -> Facts:
     )
 
 
-def _safely(operation, *args):
-    """The shared cache only saves work: when it is down, the facts come from the database."""
-    try:
-        return operation(*args)
-    except Exception:
-        logger.warning("shared cache unavailable for the clinic's facts", exc_info=True)
-        return None
-
-
 def _fields(classes: tuple[type, ...]) -> list:
     return [(cls.__name__, [item.name for item in fields(cls)]) for cls in classes]
 
@@ -301,19 +294,24 @@ _local_version: tuple[str, float] | None = None
 
 
 def facts_version() -> str | None:
-    """The current version token, made on first use; None when the shared cache cannot be reached.
+    """The current version token, made on first use; None while the shared cache has not answered this process.
 
     Read from the shared cache at most once every VERSION_SECONDS: on a busy site that read was most of the cost
-    of a page served from cache.
+    of a page served from cache. While the shared cache is away, the process goes on with the token it last read
+    (no other host could tell it of a change meanwhile anyway), so that the pages and facts it keeps are still
+    used: no database query per page.
     """
     global _local_version
     now = monotonic_time.monotonic()
     held = _local_version
     if held is not None and now - held[1] < VERSION_SECONDS:
         return held[0]
-    version = _safely(cache.get, VERSION_KEY)
-    if version is None and _safely(cache.add, VERSION_KEY, uuid.uuid4().hex, None) is not None:
-        version = _safely(cache.get, VERSION_KEY)
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None and cache.add(VERSION_KEY, uuid.uuid4().hex, None) is not None:
+            version = cache.get(VERSION_KEY)
+    except Exception:  # whatever the cache's client raises; an outage is logged by its breaker
+        return held[0] if held is not None else None
     _local_version = (version, now) if version is not None else None
     return version
 
@@ -352,13 +350,19 @@ def current_facts() -> Facts:
     if version is None:
         return _from_database()
     local = _local
-    if local and local[0] == version and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
+    current = local is not None and local[0] == version
+    if current and monotonic_time.monotonic() - local[1] < _LOCAL_SECONDS:
         return local[2]
     key = f"clinic-facts:{_shape()}:{version}"
-    facts = _safely(cache.get, key)
+    try:
+        facts = cache.get(key)
+    except Exception:  # the shared cache is away (its breaker logs that): keep this process's copy for the outage
+        if current:
+            return local[2]
+        facts = None
     if facts is None:
         facts = _from_database()
-        _safely(cache.set, key, facts, _SNAPSHOT_SECONDS)
+        or_none(cache.set, key, facts, _SNAPSHOT_SECONDS)
     _local = (version, monotonic_time.monotonic(), facts)
     return facts
 
@@ -367,7 +371,8 @@ def _from_database() -> Facts:
     try:
         return build_facts()
     except DatabaseError:
-        logger.exception("could not read the clinic's facts")
+        if not DATABASE.is_open:  # an outage is logged once, by the breaker
+            logger.exception("could not read the clinic's facts")
         return last_known_facts()
 
 

@@ -19,7 +19,16 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from clinic.capacity import CallDay, CallSlot, WindowSpec, booking_days, call_times, window_spec
+from clinic.capacity import (
+    CallDay,
+    CallSlot,
+    WindowSpec,
+    booking_days,
+    call_times,
+    held_slot,
+    parse_slot_value,
+    window_spec,
+)
 from clinic.clock import clinic_clock
 from clinic.models import CallWindow
 from consultations.models import OPEN_STATUSES, Booking, BookingPause, CallTime
@@ -75,6 +84,17 @@ def open_call_times(*, now: datetime | None = None, excluding: Booking | None = 
         if taken[slot.starts_at] < places:
             days.setdefault(slot.starts_at.date(), []).append(slot)
     return [CallDay(day=day, slots=tuple(slots)) for day, slots in days.items()]
+
+
+def kept_call_days(value: str) -> list[CallDay]:
+    """While the database does not answer: the time `value` names alone, so that the form shown again keeps the
+    person's choice. Its end as this process last listed it, else only its start (the end is a clinic fact)."""
+    starts_at = parse_slot_value(value)
+    if starts_at is None:
+        return []
+    local = in_clinic_time(starts_at)
+    slot = held_slot(value) or CallSlot(starts_at=local, ends_at=local)
+    return [CallDay(day=slot.starts_at.date(), slots=(slot,))]
 
 
 def nearest_open_times(days: list[CallDay], around: datetime, *, count: int = 3) -> list[CallSlot]:

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -15,8 +16,12 @@ from portland_site.clinic_time import in_clinic_time
 
 # A notification due this long ago and still not sent means no worker is running.
 _WORKER_SILENT_AFTER = timedelta(minutes=10)
-# Emails waiting after a failed attempt, and none sent for this long: sending is failing, not one email.
-_MAIL_SILENT_AFTER = timedelta(minutes=5)
+# Emails waiting after a failed attempt, and none sent for this long: sending is failing, not one email. Staff are
+# told within this long of the first failed send (at once when nothing was sent in this long before it).
+_MAIL_SILENT_AFTER = timedelta(minutes=2)
+# Sends are slow when the median of the last few, within this long, took EMAIL_SLOW_SECONDS or more.
+_SLOW_SENDS_WITHIN = timedelta(minutes=15)
+_SLOW_SENDS_LOOKED_AT = 5
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class NotificationHealth:
     # Waiting to be tried again after a failed attempt, while none was sent lately: mail is not going out.
     retrying: int = 0
     last_error: str = ""
+    # The median time of the latest sends, when it is EMAIL_SLOW_SECONDS or more; 0 otherwise.
+    slow_send_seconds: float = 0
 
     @property
     def problems(self) -> list[str]:
@@ -72,9 +79,16 @@ class NotificationHealth:
             problems.append(f"{self.failed} staff email(s) failed; see Staff notifications.")
         if self.retrying:
             problems.append(
-                f"Staff emails are not going out: the last attempts failed ({self.last_error}) and none was sent in "
-                f"the last {_MAIL_SILENT_AFTER.seconds // 60} minutes. {self.retrying} email(s) are waiting and will "
-                "be tried again. New call-back requests are still stored: check the queue for new ones."
+                f"Staff emails are not going out: the mail server answered \u201c{self.last_error}\u201d and none "
+                f"was sent in the last {_MAIL_SILENT_AFTER.seconds // 60} minutes. {self.retrying} email(s) are "
+                "waiting and will be tried again. New call-back requests are still stored: check the queue for new "
+                "ones."
+            )
+        elif self.slow_send_seconds:
+            problems.append(
+                f"Staff emails are slow to send: the latest took about {self.slow_send_seconds:.0f} seconds each (the "
+                f"mail server answers slowly). They still go out; a send that takes over "
+                f"{settings.EMAIL_SEND_TIMEOUT:g} seconds is given up and tried again later, so check the queue too."
             )
         if self.waiting:
             problems.append(f"{self.waiting} staff email(s) are waiting to be sent: is the worker running?")
@@ -99,7 +113,20 @@ def notification_health(*, now: datetime | None = None) -> NotificationHealth:
         last_error=retrying.order_by("-next_attempt_at").values_list("last_error", flat=True).first()
         if mail_failing
         else "",
+        slow_send_seconds=_slow_sends(now),
     )
+
+
+def _slow_sends(now: datetime) -> float:
+    latest = list(
+        StaffNotification.objects.filter(
+            status=NotificationStatus.SENT, sent_at__gte=now - _SLOW_SENDS_WITHIN, send_seconds__isnull=False
+        )
+        .order_by("-sent_at")
+        .values_list("send_seconds", flat=True)[:_SLOW_SENDS_LOOKED_AT]
+    )
+    median = statistics.median(latest) if latest else 0
+    return median if median >= settings.EMAIL_SLOW_SECONDS else 0
 
 
 def _moment_in_words(moment: datetime) -> str:

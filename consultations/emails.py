@@ -30,6 +30,8 @@ def _context(notification: StaffNotification, overdue: list[ConsultationRequest]
             "promised": promise_in_words(consultation_request),
             "admin_link": admin_link(consultation_request),
         }
+    if notification.kind == NotificationKind.ERROR_REPORT:
+        return {"details": notification.details, "happened_at": in_clinic_time(notification.created_at)}
     queue_path = reverse("admin:consultations_consultationrequest_changelist")
     return {
         "now": in_clinic_time(now),

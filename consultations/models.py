@@ -374,6 +374,7 @@ class AuditEntry(models.Model):
 class NotificationKind(models.TextChoices):
     NEW_REQUEST = "new_request", "New request"
     OVERDUE_DIGEST = "overdue_digest", "Overdue digest"
+    ERROR_REPORT = "error_report", "Error report"  # to ADMINS: a page failed (consultations/error_reports.py)
 
 
 class NotificationStatus(models.TextChoices):
@@ -408,6 +409,10 @@ class StaffNotification(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # How long the last attempt took, connecting to QUIT: the dashboard warns when sends become slow.
+    send_seconds = models.FloatField(null=True, blank=True)
+    # An error report's text (portland_site.error_reports.report_text: no message, no variable, scrubbed).
+    details = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -418,7 +423,10 @@ class StaffNotification(models.Model):
             models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
             models.CheckConstraint(
                 condition=Q(kind=NotificationKind.NEW_REQUEST, consultation_request__isnull=False)
-                | Q(kind=NotificationKind.OVERDUE_DIGEST, consultation_request__isnull=True),
+                | Q(
+                    kind__in=[NotificationKind.OVERDUE_DIGEST, NotificationKind.ERROR_REPORT],
+                    consultation_request__isnull=True,
+                ),
                 name="notification_request_only_for_new_request",
             ),
             models.CheckConstraint(

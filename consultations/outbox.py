@@ -9,6 +9,7 @@ mail service and task together), so nothing imports this module back.
 """
 
 import logging
+import time
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
@@ -105,6 +106,36 @@ def record_overdue_digests(*, now: datetime | None = None) -> list[StaffNotifica
         return _record_notifications(kind=NotificationKind.OVERDUE_DIGEST, consultation_request=None, now=now)
 
 
+# At most this many error reports an hour, and one for each different error: a page failing for everyone must not
+# bury the admins (nor fill the outbox).
+ERROR_REPORTS_PER_HOUR = 20
+
+
+def record_error_report(*, details: str, now: datetime | None = None) -> list[StaffNotification]:
+    """Record one email to each of ADMINS about a failed page (`details`: portland_site.error_reports.report_text),
+    unless the same report went out within the hour or the hour's reports are used up. Sent after commit."""
+    now = now or timezone.now()
+    recipients = list(dict.fromkeys(address for _name, address in settings.ADMINS))
+    recent = StaffNotification.objects.filter(
+        kind=NotificationKind.ERROR_REPORT, created_at__gte=now - timedelta(hours=1)
+    )
+    if not recipients or recent.filter(details=details).exists() or recent.count() >= ERROR_REPORTS_PER_HOUR:
+        return []
+    with transaction.atomic():
+        notifications = StaffNotification.objects.bulk_create(
+            StaffNotification(
+                kind=NotificationKind.ERROR_REPORT,
+                recipient=recipient,
+                details=details,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for recipient in recipients
+        )
+        _queue_after_commit(notifications)
+    return notifications
+
+
 def retry_delay(*, attempts: int) -> timedelta:
     """How long to wait after `attempts` failed attempts: the base, doubled each time, capped."""
     seconds = settings.NOTIFICATION_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
@@ -134,18 +165,31 @@ def deliver_notification(*, notification_id: int, now: datetime | None = None) -
     if not claimed:
         return "not due"
     notification = StaffNotification.objects.select_related("consultation_request").get(pk=notification_id)
+    sending_since = time.monotonic()
     try:
         overdue = overdue_requests(now=started) if notification.kind == NotificationKind.OVERDUE_DIGEST else []
         emails.send_notification(notification=notification, overdue=overdue, now=started)
     except OSError as error:  # smtplib's errors, refused connections and timeouts
         permanent, description = emails.describe_failure(error)
-        return _record_failure(notification=notification, error=description, permanent=permanent, now=started)
+        return _record_failure(
+            notification=notification,
+            error=description,
+            permanent=permanent,
+            now=started,
+            send_seconds=time.monotonic() - sending_since,
+        )
     except Exception as error:
         # Not the mail server (a bug, a bad setting): retried with the same backoff; the task keeps the traceback.
         _record_failure(notification=notification, error=type(error).__name__, permanent=False, now=started)
         raise
     finished = now or timezone.now()
-    _finish(notification, status=NotificationStatus.SENT, sent_at=finished, last_error="")
+    _finish(
+        notification,
+        status=NotificationStatus.SENT,
+        sent_at=finished,
+        last_error="",
+        send_seconds=time.monotonic() - sending_since,
+    )
     logger.info("Staff notification %s sent (attempt %s)", notification.pk, notification.attempts)
     return "sent"
 
@@ -160,15 +204,23 @@ def _finish(notification: StaffNotification, **changes) -> bool:
     return bool(updated)
 
 
-def _record_failure(*, notification: StaffNotification, error: str, permanent: bool, now: datetime) -> str:
+def _record_failure(
+    *, notification: StaffNotification, error: str, permanent: bool, now: datetime, send_seconds: float | None = None
+) -> str:
     error = error[: StaffNotification._meta.get_field("last_error").max_length]
     if permanent or notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
-        _finish(notification, status=NotificationStatus.FAILED, last_error=error)
+        _finish(notification, status=NotificationStatus.FAILED, last_error=error, send_seconds=send_seconds)
         logger.error("Staff notification %s failed at attempt %s: %s", notification.pk, notification.attempts, error)
         return "failed"
     next_attempt_at = now + retry_delay(attempts=notification.attempts)
     with transaction.atomic():
-        if _finish(notification, status=NotificationStatus.PENDING, next_attempt_at=next_attempt_at, last_error=error):
+        if _finish(
+            notification,
+            status=NotificationStatus.PENDING,
+            next_attempt_at=next_attempt_at,
+            last_error=error,
+            send_seconds=send_seconds,
+        ):
             notification_id = notification.pk
             transaction.on_commit(
                 lambda: deliver_staff_notification.using(run_after=next_attempt_at).enqueue(

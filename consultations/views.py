@@ -20,6 +20,7 @@ from consultations.booking import (
     booking_for_link,
     call_as_ics,
     current_pause,
+    kept_call_days,
     nearest_open_times,
     new_change_link,
     open_call_times,
@@ -27,6 +28,7 @@ from consultations.booking import (
 from consultations.forms import FORM_TOKEN_FIELD, HONEYPOT_FIELD, ConsultationRequestForm
 from consultations.models import Booking, ConsultationRequest, grouped_reference
 from consultations.services import cancel_booked_call, expected_call_by, move_booked_call, submit_request
+from portland_site.breaker import DATABASE
 from portland_site.clinic import by_when, call_time_in_words
 from portland_site.clinic_time import in_clinic_time
 from portland_site.database import RETRY_AFTER_SECONDS, UNAVAILABLE
@@ -116,16 +118,18 @@ def _form_page(request: HttpRequest, form: ConsultationRequestForm, *, unsent: b
     return response
 
 
-def _open_times() -> list[CallDay]:
-    """The times to offer; none while the breaker has paused booking, and none while the database does not
-    answer, so that the form still takes a request."""
+def _open_times(*, chosen: str = "") -> list[CallDay]:
+    """The times to offer: none while the breaker has paused booking, and none while the database does not answer,
+    so that the form still takes a request, but the `chosen` one (a form sent back), so that the page shown again
+    keeps it."""
     try:
         if current_pause() is not None:
             return []
         return open_call_times()
     except UNAVAILABLE:
-        logger.warning("Call times not offered: the database did not answer")
-        return []
+        if not DATABASE.is_open:  # an outage is logged once, by the breaker
+            logger.warning("Call times not offered: the database did not answer")
+        return kept_call_days(chosen)
 
 
 @sensitive_post_parameters()
@@ -137,7 +141,7 @@ def request_call_back(request: HttpRequest) -> HttpResponse:
         if ratelimit.is_limited(request):
             return _rate_limited(request)
         return _form_page(request, ConsultationRequestForm(call_days=_open_times()))
-    form = ConsultationRequestForm(request.POST, call_days=_open_times())
+    form = ConsultationRequestForm(request.POST, call_days=_open_times(chosen=request.POST.get("call_at", "")))
     if not form.is_valid():
         return _form_page(request, form)
     if not ratelimit.count_submission(request):

@@ -1,12 +1,12 @@
 """The manager's figures in the admin: one page of charts, each with its numbers in a table, and a CSV."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from insights.aggregation import flush_counts
 from insights.export import figures_as_csv
 from insights.figures import intake_figures
 from insights.forms import PeriodForm
@@ -50,9 +50,8 @@ class FiguresAdmin(RefusedWritesMixin, admin.ModelAdmin):
             "form": form,
             "period": period,
             "query": request.GET.urlencode(),
+            "new_keys_per_day": settings.INSIGHTS_NEW_KEYS_PER_DAY,
         }
-        if marketing:
-            flush_counts()  # so the page includes the last minute's visits
         context |= charts_for(period, marketing=marketing, with_intake=intake_allowed)
         return TemplateResponse(request, "admin/insights/figures.html", context)
 
@@ -61,8 +60,6 @@ class FiguresAdmin(RefusedWritesMixin, admin.ModelAdmin):
             raise PermissionDenied
         marketing, intake_allowed = self._allowed(request)
         period = PeriodForm(request.GET if request.GET else None).period()
-        if marketing:
-            flush_counts()
         body = figures_as_csv(
             period=period, intake=intake_figures(period) if intake_allowed else None, marketing=marketing
         )

@@ -8,15 +8,15 @@ from django.views.decorators.http import require_POST
 
 from insights import counters
 from insights.beacon import counted_fields, is_countable
-from insights.tasks import flush_soon
 
 
 def _answer(request: HttpRequest) -> HttpResponse:
-    """Always 204, counted or not: the page that sent it has nothing to do with the answer."""
+    """Always 204, counted or not: the page that sent it has nothing to do with the answer. The counts reach the
+    database on the worker's clock, never in this request."""
     if is_countable(request):
         fields = counted_fields(request.POST)
-        if fields and counters.count(timezone.localdate(), fields):
-            flush_soon()
+        if fields:
+            counters.count(timezone.localdate(), fields)
     response = HttpResponse(status=204)
     response["Cache-Control"] = "no-store"
     return response

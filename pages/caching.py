@@ -9,7 +9,6 @@ second, so most requests take the page from local memory without a network round
 Only views wrapped in `editorial` (pages/urls.py) are ever stored: never a form or the admin.
 """
 
-import logging
 from functools import wraps
 
 from django.conf import settings
@@ -20,8 +19,7 @@ from django.utils.cache import patch_vary_headers, set_response_etag
 from django.views.decorators.cache import cache_control
 
 from clinic.facts import facts_version
-
-logger = logging.getLogger(__name__)
+from portland_site.redis_cache import or_none
 
 # The same for everyone: browsers and a CDN may keep it.
 public = cache_control(public=True, max_age=settings.PAGE_CACHE_SECONDS)
@@ -44,15 +42,6 @@ def _shareable(response) -> bool:
     return response.status_code == 200 and not response.cookies and not response.has_header("Vary")
 
 
-def _safely(operation, *args):
-    """The shared cache only saves work: if it is down, pages are rendered as if it were empty."""
-    try:
-        return operation(*args)
-    except Exception:
-        logger.warning("page cache unavailable", exc_info=True)
-        return None
-
-
 # A process keeps its copy only briefly, so a page is never older than PAGE_CACHE_SECONDS plus this (a fact
 # changed in the admin shows at once: the key changes).
 _LOCAL_SECONDS = 60
@@ -62,7 +51,7 @@ def _lookup(key: str):
     local = caches["pages"]
     response = local.get(key)
     if response is None:
-        response = _safely(cache.get, key)
+        response = or_none(cache.get, key)
         if response is not None:
             local.set(key, response, _LOCAL_SECONDS)
     return response
@@ -70,7 +59,7 @@ def _lookup(key: str):
 
 def _store(key: str, response) -> None:
     caches["pages"].set(key, response, _LOCAL_SECONDS)
-    _safely(cache.set, key, response, settings.PAGE_CACHE_SECONDS)
+    or_none(cache.set, key, response, settings.PAGE_CACHE_SECONDS)
 
 
 def editorial(view):
@@ -82,7 +71,7 @@ def editorial(view):
         if settings.DEBUG or request.method not in ("GET", "HEAD") or request.META.get("QUERY_STRING"):
             return public_view(request, *args, **kwargs)
         version = facts_version()
-        if version is None:  # the shared cache is down: no way to know a stored page is current
+        if version is None:  # the shared cache has been down since this process started: nothing is known current
             return public_view(request, *args, **kwargs)
         gzipped = bool(re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")))
         key = _key(request.path, gzipped, version)

@@ -61,7 +61,10 @@ def call_start_time(value: datetime) -> str:
 
 
 def format_time_range(starts: datetime, ends: datetime) -> str:
-    """A call's time of day as the site writes it: "10:00–10:30 am Eastern", "11:30 am–12:00 pm Eastern"."""
+    """A call's time of day as the site writes it: "10:00–10:30 am Eastern", "11:30 am–12:00 pm Eastern"; its
+    start alone, "10:00 am Eastern", when the end is not known."""
+    if starts == ends:
+        return f"{_clock_time(starts)} {_half_of_day(starts)} {zone_in_words(starts)}"
     first = (
         _clock_time(starts)
         if _half_of_day(starts) == _half_of_day(ends)

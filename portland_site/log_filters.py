@@ -4,13 +4,13 @@ logger writes the path of a refused or failed request ("Not Found: /request-a-ca
 import logging
 import re
 
-_PRIVATE_LINK = re.compile(r"(/your-call/)[^/\s]+")
+PRIVATE_LINK = re.compile(r"(/your-call/)[^/\s]+")
 
 
 class HidePrivateLinks(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(_PRIVATE_LINK.sub(r"\1…", arg) if isinstance(arg, str) else arg for arg in record.args)
+            record.args = tuple(PRIVATE_LINK.sub(r"\1…", arg) if isinstance(arg, str) else arg for arg in record.args)
         if isinstance(record.msg, str):
-            record.msg = _PRIVATE_LINK.sub(r"\1…", record.msg)
+            record.msg = PRIVATE_LINK.sub(r"\1…", record.msg)
         return True

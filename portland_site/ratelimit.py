@@ -5,8 +5,8 @@ thing, held at most so many at a time.
 The counters live in the shared cache (Redis in production), so a limit holds across gunicorn workers and hosts.
 A key is a keyed hash of the client's address (or of the link, the username): none is ever stored. While the
 shared cache is down, each process counts on its own (the `ratelimit` cache): the limit is then one per process,
-the site keeps working, and every such count is logged as a warning. Used by the call-back form and the private
-links (consultations/ratelimit.py) and the staff sign-in (portland_site/staff_admin.py).
+the site keeps working, and the outage is logged once (portland_site/breaker.py). Used by the call-back form and
+the private links (consultations/ratelimit.py) and the staff sign-in (portland_site/staff_admin.py).
 """
 
 import contextlib
@@ -19,6 +19,7 @@ from django.core.cache import cache, caches
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
+from portland_site.breaker import REDIS
 from portland_site.client import client_network
 
 logger = logging.getLogger(__name__)
@@ -112,9 +113,13 @@ def _on_counters(label: str, operation):
     try:
         return operation(cache)
     except Exception as error:  # whatever the cache's client raises (connection refused, timeout, ...)
-        logger.warning(
-            "%s: the shared cache is unavailable (%s), so this process counts on its own", label, type(error).__name__
-        )
+        # An outage is logged once by the shared cache's breaker, with the count of calls it missed.
+        if not REDIS.is_open:
+            logger.warning(
+                "%s: the shared cache is unavailable (%s), so this process counts on its own",
+                label,
+                type(error).__name__,
+            )
         return operation(caches["ratelimit"])
 
 

@@ -154,14 +154,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache: Redis when REDIS_URL is set (every host sees the same counters), local memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Seconds to wait for Redis to connect or answer, after which the breaker skips it for a few seconds.
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.25)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Behind a per-process circuit breaker: a Redis that hangs costs one timeout, then none for a while.
+            "BACKEND": "portland_site.redis_cache.BreakerRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ptc"),
-            # A stalled Redis fails fast instead of holding a web worker; cached pages then render normally.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            # Redis answers in well under a millisecond: a stalled one fails fast instead of holding a web worker.
+            "OPTIONS": {"socket_connect_timeout": REDIS_SOCKET_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
     }
 else:
@@ -183,6 +186,9 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # for each reply of the SM
 # For a whole send, connecting to QUIT (portland_site/mail.py): a server answering each step just inside
 # EMAIL_TIMEOUT can't stretch a send past a worker's lease on it.
 EMAIL_SEND_TIMEOUT = env.float("EMAIL_SEND_TIMEOUT", default=30)
+# The admin warns that staff emails are slow when the latest sends took this many seconds or more (a healthy send
+# takes well under a second).
+EMAIL_SLOW_SECONDS = env.float("EMAIL_SLOW_SECONDS", default=5)
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":  # noqa: F821 (set by env.email_url above)
     EMAIL_BACKEND = "portland_site.mail.EmailBackend"
 
@@ -244,8 +250,21 @@ if NOTIFICATION_LEASE_SECONDS < 2 * EMAIL_SEND_TIMEOUT:
     )
 # How often each worker looks for emails that are due again or were abandoned.
 NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=30)
-# Visit counts wait in Redis (or a process's memory) and are added to the daily tables at most this often.
+# Visit counts wait in Redis (or a process's memory) and are added to the daily tables this often, by the worker's
+# clock: a Redis that restarts without its data loses at most this long of counts.
 INSIGHTS_FLUSH_SECONDS = env.float("INSIGHTS_FLUSH_SECONDS", default=60)
+# Referrers and campaign tags (source, campaign) given a row of their own each day, per kind; the rest are "other".
+INSIGHTS_NEW_KEYS_PER_DAY = env.int("INSIGHTS_NEW_KEYS_PER_DAY", default=200)
+# Referrer and campaign rows this old with a count below INSIGHTS_SMALL_ROW_COUNT are folded into "other".
+INSIGHTS_SMALL_ROWS_AFTER_DAYS = env.int("INSIGHTS_SMALL_ROWS_AFTER_DAYS", default=90)
+INSIGHTS_SMALL_ROW_COUNT = env.int("INSIGHTS_SMALL_ROW_COUNT", default=5)
+# What each `run_worker` does on its own clock beside the task queue: (function, every so many seconds), first
+# at start. Named here, not imported by the worker command, so that no app imports another for it.
+WORKER_CLOCK = [
+    ("consultations.outbox.sweep_notifications", NOTIFICATION_SWEEP_SECONDS),
+    ("insights.aggregation.flush_counts", INSIGHTS_FLUSH_SECONDS),
+    ("insights.aggregation.fold_small_counts", 24 * 60 * 60),
+]
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = CLINIC_TIME_ZONE
@@ -373,15 +392,34 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token", "csrfmiddlew
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# Who is told when a page fails (a 500), by email through the staff-email outbox, without personal data
+# (consultations/error_reports.py): comma-separated addresses.
+ADMINS = [(address, address) for address in env.list("DJANGO_ADMINS", default=[])]
+# An error tracker (sentry-sdk), off unless its DSN is set; events carry no request body, cookie, query string,
+# header or variable, and every string is scrubbed (portland_site/error_reports.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from portland_site.error_reports import start_error_tracker
+
+    start_error_tracker(SENTRY_DSN)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "filters": {"hide_private_links": {"()": "portland_site.log_filters.HidePrivateLinks"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]}
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["hide_private_links"]},
+        "error_reports": {"class": "consultations.error_reports.OutboxErrorHandler", "level": "ERROR"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # Request logs would carry query strings; errors are still logged by django.request.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+    "loggers": {
+        # Not Django's default mail_admins handler, which would email ADMINS the request's body, cookies and query
+        # string: errors reach ADMINS through error_reports below. To the root's console, as everything else.
+        "django": {"handlers": [], "level": "INFO"},
+        # Request logs would carry query strings; errors are still logged by django.request.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # The handler takes errors only; the logger still passes 404s and the rest on to the console.
+        "django.request": {"handlers": ["error_reports"]},
+    },
 }

@@ -13,7 +13,11 @@ def clear_caches() -> None:
     must not see the last one's facts.
     """
     from clinic import capacity, facts
+    from portland_site import breaker
 
+    # What one test taught the process about Redis or PostgreSQL being away is not the next test's.
+    breaker.REDIS.succeeded()
+    breaker.DATABASE.succeeded()
     facts._local = facts._local_version = None
     capacity._held = None
     for cache in caches.all():
@@ -97,9 +101,9 @@ def private_redis(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portland_site.redis_cache.BreakerRedisCache",
             "LOCATION": redis.url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         },
     }
     yield redis
@@ -121,12 +125,13 @@ def database_proxy():
 
 @pytest.fixture
 def site_through_proxy(database_proxy, transactional_db):
-    """Start gunicorn (`start(workers=2)`) whose database is the test database reached through the proxy."""
+    """Start gunicorn (`start(workers=2)`, and any more environment) whose database is the test database reached
+    through the proxy."""
     started: list[Gunicorn] = []
 
-    def start(workers: int = 2) -> Gunicorn:
+    def start(workers: int = 2, **environment: str) -> Gunicorn:
         site = Gunicorn(
-            environment={"DATABASE_URL": database_url(port=database_proxy.port)},
+            environment={"DATABASE_URL": database_url(port=database_proxy.port), **environment},
             workers=workers,
         )
         started.append(site)

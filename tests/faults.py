@@ -60,8 +60,16 @@ class PrivateRedis:
         )
         wait_until(self._answers, timeout=10, what="the private redis-server to answer")
 
+    def freeze(self) -> None:
+        """Redis hung (SIGSTOP): connections are still accepted by the kernel, but nothing is ever answered."""
+        self._process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)  # a frozen server could not act on SIGTERM
             self._process.terminate()
             self._process.wait(timeout=10)
             self._process = None
@@ -87,6 +95,7 @@ class DatabaseProxy:
         self.upstream = upstream
         self.port = free_port()
         self.connections = 0  # accepted since start, for tests that want to see reconnects
+        self.bytes_to_server = 0  # passed on to PostgreSQL since start: a test can see that nothing was asked
         self._mode = "open"
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
@@ -174,6 +183,8 @@ class DatabaseProxy:
             target = server if source is client else client
             try:
                 data = source.recv(65536)
+                if data and source is client:
+                    self.bytes_to_server += len(data)
                 if data:
                     target.setblocking(True)
                     target.sendall(data)
@@ -253,6 +264,37 @@ class Gunicorn:
         os.killpg(self._process.pid, signal.SIGTERM)
         try:
             self._process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self._process.pid, signal.SIGKILL)
+            self._process.wait()
+        self._process = None
+        shutil.rmtree(self._log.parent, ignore_errors=True)
+
+
+class Worker:
+    """`manage.py run_worker` (tests.settings) with its clock, in a process group of its own; its log is kept."""
+
+    def __init__(self, *, environment: dict) -> None:
+        self._environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", **environment}
+        self._log = Path(tempfile.mkdtemp(prefix="ptc-worker-")) / "worker.log"
+        self._process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "manage.py", "run_worker", "--no-startup-delay", "--interval", "0.2"]
+        with self._log.open("wb") as log:
+            self._process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self._environment, stdout=log, stderr=log, start_new_session=True
+            )
+
+    def log(self) -> str:
+        return self._log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self._process is None:
+            return
+        os.killpg(self._process.pid, signal.SIGTERM)
+        try:
+            self._process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(self._process.pid, signal.SIGKILL)
             self._process.wait()

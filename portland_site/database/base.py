@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.backends.postgresql import base
 from psycopg import errors
 
+from portland_site.breaker import DATABASE
 from portland_site.database import answer_within, current_deadline
 
 HEALTH_CHECK_SECONDS = 1
@@ -27,10 +28,14 @@ class DeadlineConnection(psycopg.Connection):
             remaining = max(deadline - time.monotonic(), 0.001)
             timeout = remaining if timeout is None else min(timeout, remaining)
         try:
-            return super().wait(gen, interval=interval, timeout=timeout)
+            result = super().wait(gen, interval=interval, timeout=timeout)
         except errors._WaitTimeout as timed_out:  # psycopg's own: the wait's timeout expired
             self.pgconn.finish()
-            raise psycopg.OperationalError("the database did not answer in time") from timed_out
+            error = psycopg.OperationalError("the database did not answer in time")
+            DATABASE.failed(error)
+            raise error from timed_out
+        DATABASE.succeeded()
+        return result
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -50,13 +55,24 @@ class DatabaseWrapper(base.DatabaseWrapper):
         return connection
 
     def connect(self):
+        # While the breaker is open (the database failed a moment ago in this process), fail at once: every request
+        # that needs the database would otherwise wait out the connect timeout, and hold a worker thread that long.
+        if not DATABASE.allow():
+            raise psycopg.OperationalError("the database failed a moment ago; not tried")
         # Connecting and setting the session up, all within the connect timeout (0, as for libpq: no limit).
         seconds = int(self.settings_dict["OPTIONS"].get("connect_timeout", settings.DATABASE_CONNECT_TIMEOUT))
-        with answer_within(seconds) if seconds else contextlib.nullcontext():
-            super().connect()
+        try:
+            with answer_within(seconds) if seconds else contextlib.nullcontext():
+                super().connect()
+        except psycopg.OperationalError as error:  # refused, or no answer in time
+            DATABASE.failed(error)
+            raise
+        DATABASE.succeeded()
 
     def is_usable(self):
         # A kept connection is checked before each request reuses it; a silent server fails this check fast, and
-        # the request goes on to a fresh connection (bounded by the connect timeout).
+        # the request goes on to a fresh connection (bounded by the connect timeout, or refused by the breaker).
+        if DATABASE.is_open:
+            return False
         with answer_within(HEALTH_CHECK_SECONDS):
             return super().is_usable()
