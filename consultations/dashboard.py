@@ -1,5 +1,6 @@
 """The figures the admin index shows about the queue and the staff emails (reads only)."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
