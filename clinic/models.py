@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from portland_site import phones, typed_dates
-from portland_site.clinic import DAY_NAMES
+from portland_site.clinic import DAY_NAMES, format_time
 
 # Rows of which there is only ever one have this primary key.
 SINGLETON_ID = 1
@@ -316,7 +316,7 @@ class CallWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.starts:%H:%M}–{self.ends:%H:%M}"
+        return f"{self.get_weekday_display()} {format_time(self.starts)}–{format_time(self.ends)}"
 
 
 class FactChange(LogEntry):

@@ -33,7 +33,7 @@ from clinic.capacity import (
 from clinic.clock import clinic_clock
 from clinic.models import CallWindow
 from consultations.models import OPEN_STATUSES, Booking, BookingPause, CallOutcome, CallTime, ConsultationRequest
-from portland_site.clinic import by_when, call_start_time, call_time_in_words, day_in_words, format_time, zone_in_words
+from portland_site.clinic import by_when, call_start_time, call_time_in_words, day_in_words
 from portland_site.clinic_time import clinic_days, in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -360,15 +360,3 @@ def calls_so_far_in_words(consultation_request: ConsultationRequest) -> list[str
     if attempts and attempts[-1].outcome != CallOutcome.REACHED and consultation_request.status in OPEN_STATUSES:
         sentences.append("We will try again.")
     return sentences
-
-
-def promise_in_words(consultation_request: ConsultationRequest) -> str:
-    """What the request was promised, for staff: "Booked call: Tuesday, December 8, 10:00–10:30 am Eastern", or
-    "Due by: Monday, December 7, 1 pm Eastern" for "as soon as you can"; empty when it was promised nothing."""
-    booking = getattr(consultation_request, "booking", None)
-    if booking is not None:
-        return f"Booked call: {call_time_in_words(booking.starts_at, booking.ends_at)}"
-    if consultation_request.due_by is None:
-        return ""
-    due = in_clinic_time(consultation_request.due_by)
-    return f"Due by: {day_in_words(due)}, {format_time(due.time())} {zone_in_words(due)}"

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from consultations.booking import current_pause
+from consultations.figures import median_hours_to_first_call
 from consultations.models import ConsultationRequest, NotificationStatus, StaffNotification, Status
 from consultations.outbox import INTAKE_STAFF_GROUP, due_notifications, notification_recipients
 from portland_site.clinic import day_in_words, format_time
@@ -30,21 +31,13 @@ class TriageFigures:
     overdue: int
     received_7_days: int
     received_30_days: int
-    median_to_first_contact: str  # in words; "" when nobody was contacted in the last 30 days
-
-
-def in_words(duration: timedelta) -> str:
-    minutes = round(duration.total_seconds() / 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d"] if days else []
-    parts += [f"{hours} h"] if hours or days else []
-    return " ".join([*parts, f"{minutes} min"])
+    # Opening hours from arrival to the first call attempt (figures.hours_to_first_call, as the manager's figures
+    # page measures it), over the requests received in the last 30 days and called; None when none was called.
+    median_hours_to_first_call: float | None
 
 
 def triage_figures(now: datetime | None = None) -> TriageFigures:
-    """Spam is left out of the received counts: it is not demand. The median is over requests first contacted
-    in the last 30 days, in clock time (evenings and weekends included)."""
+    """Spam is left out of the received counts: it is not demand."""
     now = now or timezone.now()
     requests = ConsultationRequest.objects.order_by()
     counts = dict(requests.values_list("status").annotate(count=Count("pk")))
@@ -52,18 +45,14 @@ def triage_figures(now: datetime | None = None) -> TriageFigures:
         last_7=Count("pk", filter=Q(created_at__gte=now - timedelta(days=7))),
         last_30=Count("pk", filter=Q(created_at__gte=now - timedelta(days=30))),
     )
-    waits = [
-        contacted - created
-        for created, contacted in requests.filter(first_contacted_at__gte=now - timedelta(days=30)).values_list(
-            "created_at", "first_contacted_at"
-        )
-    ]
     return TriageFigures(
         by_status=[(status.value, status.label, counts.get(status.value, 0)) for status in Status],
         overdue=requests.overdue(now).count(),
         received_7_days=received["last_7"],
         received_30_days=received["last_30"],
-        median_to_first_contact=in_words(statistics.median(waits)) if waits else "",
+        median_hours_to_first_call=median_hours_to_first_call(
+            received_from=now - timedelta(days=30), received_before=now
+        ),
     )
 
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils.crypto import salted_hmac
 
 from clinic.facts import current_facts
-from consultations.booking import emailed_link_token, promise_in_words, promise_to_patient
+from consultations.booking import emailed_link_token, promise_to_patient
 from consultations.models import PERSON_KINDS, Booking, ConsultationRequest, NotificationKind, StaffNotification
+from consultations.promises import promise_in_words
 from portland_site.clinic_time import in_clinic_time
 
 

@@ -1,14 +1,15 @@
 """Request figures for the manager's charts (the insights app reads them here, never the models): how long each
 request waited for its first call, in the clinic's opening time. Reads only; nothing personal leaves."""
 
+import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef
 from django.db.models.functions import Greatest
 
 from clinic.clock import ClinicClock, clinic_clock
+from consultations import promises
 from consultations.models import LATE_ENTRY_GRACE, ConsultationRequest, Status, StatusChange
 from portland_site.clinic_time import in_clinic_time
 
@@ -21,8 +22,8 @@ class RequestTiming:
     # Opening hours from receipt to the first call attempt (a late entry counts from an hour before it was
     # recorded); None: not called yet.
     hours_to_first_call: float | None
-    called_within_promise: bool  # first call within CONSULTATION_CALLBACK_BUSINESS_HOURS of opening time
-    went_overdue: bool  # still new after CONSULTATION_SLA_BUSINESS_HOURS of opening time, as the queue counts it
+    called_within_promise: bool  # first call by promises.call_due_by
+    went_overdue: bool  # still new at promises.overdue_from, as the queue counts it
 
 
 def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -> float:
@@ -42,35 +43,59 @@ def _opening_hours_between(clock: ClinicClock, start: datetime, end: datetime) -
 _counted_time = Greatest("call_attempts__attempted_at", F("call_attempts__recorded_at") - LATE_ENTRY_GRACE)
 
 
+def _received(received_from: datetime, received_before: datetime):
+    """The requests received in [received_from, received_before), spam left out, with `first_call` (or None)."""
+    return (
+        ConsultationRequest.objects.exclude(status=Status.SPAM)
+        .filter(created_at__gte=received_from, created_at__lt=received_before)
+        .annotate(first_call=Min(_counted_time))
+    )
+
+
+def hours_to_first_call(clock: ClinicClock, received_at: datetime, first_call: datetime) -> float:
+    """The one measure of how long a request waited: opening hours from its arrival to its first call attempt (the
+    manager's charts and the dashboard's median alike)."""
+    return _opening_hours_between(clock, in_clinic_time(received_at), in_clinic_time(first_call))
+
+
+def median_hours_to_first_call(*, received_from: datetime, received_before: datetime) -> float | None:
+    """The median of hours_to_first_call over the requests received in the period and called; None: none called."""
+    clock = clinic_clock()
+    rows = _received(received_from, received_before).filter(first_call__isnull=False)
+    waits = [
+        hours_to_first_call(clock, created, first_call)
+        for created, first_call in rows.values_list("created_at", "first_call")
+    ]
+    return statistics.median(waits) if waits else None
+
+
 def request_timings(*, received_from: datetime, received_before: datetime, now: datetime | None = None):
     """One RequestTiming per request received in [received_from, received_before), spam left out, oldest first."""
     now = in_clinic_time(now)
     clock = clinic_clock()
-    promise = timedelta(hours=settings.CONSULTATION_CALLBACK_BUSINESS_HOURS)
-    overdue_after = timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS)
     was_scheduled = StatusChange.objects.filter(
         consultation_request=OuterRef("pk"), to_status=Status.CONSULTATION_SCHEDULED
     )
     rows = (
-        ConsultationRequest.objects.exclude(status=Status.SPAM)
-        .filter(created_at__gte=received_from, created_at__lt=received_before)
-        .annotate(first_call=Min(_counted_time), was_scheduled=Exists(was_scheduled))
+        _received(received_from, received_before)
+        .annotate(was_scheduled=Exists(was_scheduled))
         .order_by("created_at")
-        .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status")
+        .values_list("created_at", "first_contacted_at", "first_call", "was_scheduled", "status", "booking__ends_at")
     )
     timings = []
-    for created, contacted, first_call, was_scheduled, status in rows:
+    for created, contacted, first_call, was_scheduled, status, booked_ends_at in rows:
         created = in_clinic_time(created)
         first_call = in_clinic_time(first_call) if first_call else None
+        promise = {"received_at": created, "booked_ends_at": booked_ends_at, "clock": clock}
+        due_by, overdue_at = promises.call_due_by(**promise), promises.overdue_from(**promise)
         timings.append(
             RequestTiming(
                 received_at=created,
                 contacted=contacted is not None,
                 scheduled=was_scheduled or status == Status.CONSULTATION_SCHEDULED,
-                hours_to_first_call=_opening_hours_between(clock, created, first_call) if first_call else None,
-                called_within_promise=bool(first_call) and first_call <= clock.add_business_hours(created, promise),
-                went_overdue=(in_clinic_time(contacted) if contacted else now)
-                >= clock.add_business_hours(created, overdue_after),
+                hours_to_first_call=hours_to_first_call(clock, created, first_call) if first_call else None,
+                called_within_promise=bool(first_call and due_by) and first_call <= due_by,
+                went_overdue=overdue_at is not None and (contacted or now) >= overdue_at,
             )
         )
     return timings

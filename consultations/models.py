@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import BooleanField, Case, Count, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from clinic.clock import NoOpeningTime, clinic_clock
+from consultations.promises import past_overdue
 from portland_site import phones
 from portland_site.clinic_time import in_clinic_time
 
@@ -42,25 +43,9 @@ class SpamReason(models.TextChoices):
     TOO_FAST = "too_fast", "Sent less than 3 seconds after the form was opened"
 
 
-def overdue_since(now: datetime | None = None) -> datetime | None:
-    """Requests still new that arrived at or before this moment are overdue.
-
-    Overdue means still new after CONSULTATION_SLA_BUSINESS_HOURS of the clinic's opening time (closures are
-    closed time). None, and nothing is overdue, when no opening time is recorded.
-    """
-    now = in_clinic_time(now)
-    try:
-        return clinic_clock().subtract_business_hours(now, timedelta(hours=settings.CONSULTATION_SLA_BUSINESS_HOURS))
-    except NoOpeningTime:
-        return None
-
-
 def _overdue(now: datetime | None) -> Q:
-    """Still new (no call attempt) when the booked call's time has passed, or, without a booking, after the SLA."""
-    since = overdue_since(now)
-    missed_booking = Q(booking__ends_at__lte=now or timezone.now())
-    late = missed_booking if since is None else missed_booking | Q(booking__isnull=True, created_at__lte=since)
-    return Q(status=Status.NEW) & late
+    """Still new when its promise has passed (see consultations/promises.py)."""
+    return Q(status=Status.NEW) & past_overdue(now)
 
 
 class ConsultationRequestQuerySet(models.QuerySet):
@@ -68,7 +53,7 @@ class ConsultationRequestQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
-        """The one definition of overdue (the queue, the dashboard and the staff digest all use it)."""
+        """Overdue requests, as the queue, the dashboard and the staff digest count them."""
         return self.filter(_overdue(now))
 
     def not_overdue(self, now: datetime | None = None) -> "ConsultationRequestQuerySet":
@@ -302,8 +287,8 @@ class CallAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Never the note: this string reaches admin history.
-        return f"#{self.pk}"
+        # Never the note: this string reaches admin history ("Added call attempt “No answer”").
+        return self.get_outcome_display()
 
     @property
     def recorded_late(self) -> bool:
@@ -329,7 +314,8 @@ class Note(models.Model):
 
 
 class StatusChange(models.Model):
-    """One step of a request's timeline, written only by services.change_status."""
+    """One step of a request's timeline, written only by the services: a status change (change_status), or a booked
+    call moved (move_booked_call: the same status before and after, the move in `reason`)."""
 
     consultation_request = models.ForeignKey(
         ConsultationRequest, on_delete=models.CASCADE, related_name="status_changes", verbose_name="call-back request"
@@ -386,7 +372,9 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.row_count} at {self.at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.get_action_display()} {self.row_count} at {date_format(in_clinic_time(self.at), 'DATETIME_FORMAT')}"
+        )
 
 
 class NotificationKind(models.TextChoices):

@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_variables
 from clinic.clock import NoOpeningTime, clinic_clock
 from consultations.booking import (
     bookings_made,
+    call_time_of_day,
     check_breaker,
     emailed_link_hash,
     lock_phone,
@@ -44,6 +45,7 @@ from consultations.models import (
 )
 from consultations.outbox import delete_task_runs_for, record_person_email, record_request_notifications
 from portland_site import phones
+from portland_site.clinic import call_start_time
 from portland_site.clinic_time import in_clinic_time
 
 logger = logging.getLogger(__name__)
@@ -549,6 +551,22 @@ def move_booked_call(
     slot = take_place(starts_at, now=now, moving=booking)
     booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
     booking.save(update_fields=["starts_at", "ends_at"])
+    consultation_request = booking.consultation_request
+    # The best time to call is now the part of the day of the new time, as when a call is booked.
+    part_of_day = call_time_of_day(slot.starts_at)
+    consultation_request.call_mornings = part_of_day == CallTime.MORNINGS
+    consultation_request.call_afternoons = part_of_day == CallTime.AFTERNOONS
+    consultation_request.call_evenings = part_of_day == CallTime.EVENINGS
+    consultation_request.save(update_fields=["call_mornings", "call_afternoons", "call_evenings"])
+    # On the request's timeline too, beside its status changes: the status stays as it was.
+    StatusChange.objects.create(
+        consultation_request=consultation_request,
+        changed_at=now,
+        changed_by=by,
+        from_status=consultation_request.status,
+        to_status=consultation_request.status,
+        reason=f"call moved{'' if by else ' by the person'}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
+    )
     if by is not None and booking.email_link_hash:
         # Moved by the clinic (a member of staff, or for a closure): the person who asked for email is told.
         record_person_email(
@@ -559,11 +577,17 @@ def move_booked_call(
         actor=by,
         action=AuditAction.CHANGED,
         consultation_requests=[booking.consultation_request],
-        detail=f"call moved{who}: {in_clinic_time(previous):%b %d %H:%M} → {slot.starts_at:%b %d %H:%M}",
+        detail=f"call moved{who}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
         now=now,
     )
     logger.info("Call-back request %s: booked call moved", booking.consultation_request)
     return booking
+
+
+def _call_start(moment: datetime) -> str:
+    """ "Tue Dec 8, 10:00 am": a booked call's start, short enough for a timeline's reason."""
+    moment = in_clinic_time(moment)
+    return f"{moment:%a %b} {moment.day}, {call_start_time(moment)}"
 
 
 @transaction.atomic

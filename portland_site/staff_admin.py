@@ -172,9 +172,13 @@ class DeclaredAutocompleteView(AutocompleteJsonView):
 
 class StaffAdminSite(AdminSite):
     login_template = "admin/staff_login.html"
+    logout_template = "admin/signed_out.html"  # Django's own says thanks for "quality time" with the site
     site_header = f"{settings.CLINIC_NAME}: staff"
     site_title = f"{settings.CLINIC_NAME} staff"
     index_title = "Call-back requests and staff tools"
+    # The working pages (the queue, the call sheet) need the width on a laptop; the index and the breadcrumbs lead
+    # everywhere the sidebar did.
+    enable_nav_sidebar = False
 
     # Read per request rather than at import so that tests can switch two-factor on and off.
     @property
@@ -196,6 +200,9 @@ class StaffAdminSite(AdminSite):
             # Otherwise all the password checks the site allows at once are running: the CPU they take is all the
             # hashing the public pages can spare.
             return super().login(request, extra_context) if held else _sign_in_limited(request, "busy")
+
+    def logout(self, request, extra_context=None):
+        return super().logout(request, {"title": "Signed out", **(extra_context or {})})
 
     def autocomplete_view(self, request):
         return DeclaredAutocompleteView.as_view(admin_site=self)(request)

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
+from django.utils.html import format_html, format_html_join
 
-from clinic.capacity import WindowSpec, booking_rules
+from clinic.capacity import WindowSpec, booking_rules, window_spec
 from clinic.facts import facts_changed
 from clinic.models import BookingRules, CallWindow, Weekday
 from consultations import booking
@@ -27,10 +28,32 @@ def _window_in_words(window: WindowSpec) -> str:
     return f"{Weekday(window.weekday).label} {format_time(window.starts)}–{format_time(window.ends)}"
 
 
+def _calls_in(window: WindowSpec) -> int:
+    """The calls one window takes in a week: its whole calls times its places."""
+    return len(list(window.slot_starts(_A_DAY))) * window.places
+
+
+def week_in_words(windows: list[WindowSpec]) -> tuple[list[str], int]:
+    """Each weekday with call windows, as the manager checks a week ("Mon 10 am–12 pm, 2–4 pm: 16 calls, 2 at
+    once"), and the week's total places."""
+    days = []
+    for weekday in Weekday:
+        spans = sorted((window for window in windows if window.weekday == weekday), key=lambda window: window.starts)
+        if not spans:
+            continue
+        times = ", ".join(f"{format_time(window.starts)}–{format_time(window.ends)}" for window in spans)
+        calls = sum(_calls_in(window) for window in spans)
+        at_once = max(window.places for window in spans)
+        days.append(f"{weekday.label[:3]} {times}: {calls} call{'s' if calls != 1 else ''}, {at_once} at once")
+    return days, sum(_calls_in(window) for window in windows)
+
+
 class CallWindowForm(forms.ModelForm):
     class Meta:
         model = CallWindow
         fields = ["weekday", "starts", "ends", "call_minutes", "places"]
+        # The browser's own time input, in hours and minutes: no "Now" button, no seconds.
+        widgets = {name: forms.TimeInput(format="%H:%M", attrs={"type": "time"}) for name in ("starts", "ends")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,7 +155,20 @@ class BookingRulesAdmin(RefusedWritesMixin, admin.ModelAdmin):
 
     refused_writes = ("add", "delete")
     inlines = [CallWindowInline]
-    fields = ["notice_hours"]
+    fields = ["week", "notice_hours"]
+    readonly_fields = ["week"]
+
+    @admin.display(description="the week as saved")
+    def week(self, obj: BookingRules) -> str:
+        days, total = week_in_words([window_spec(window) for window in obj.windows.all()])
+        if not days:
+            return "No call windows: the form offers no times to book."
+        return format_html(
+            '<ul class="capacity-week">{}</ul><p><strong>{} place{} a week</strong></p>',
+            format_html_join("", "<li>{}</li>", ((day,) for day in days)),
+            total,
+            "" if total == 1 else "s",
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

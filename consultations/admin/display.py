@@ -1,6 +1,6 @@
 """How the staff pages write moments and promises, and label the inputs of a table: one way for every page."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.contrib import admin
 from django.utils import timezone
@@ -8,25 +8,28 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 
-from consultations.models import ConsultationRequest
-from portland_site.clinic import by_when, call_start_time, day_from, format_time, format_time_range
 from portland_site.clinic_time import in_clinic_time
 
 
-def when(moment) -> str:
-    """A moment as staff read it: in the clinic's time zone, written as Django writes every
-    other date and time in the admin (DATETIME_FORMAT in portland_site/formats: "Nov 25, 2026, 11:23 PM"), with
-    how long ago it was (or how soon it is) beside it."""
-    if not moment:
-        return "-"
+def age(moment) -> str:
+    """How long ago a moment was, or how soon it is: "just now", "3 days ago", "in 2 hours"."""
     now = timezone.now()
     if abs(now - moment) < timedelta(minutes=1):
-        age = "just now"
-    else:
-        age = f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
+        return "just now"
+    return f"{timesince(moment, now, depth=1)} ago" if moment <= now else f"in {timeuntil(moment, now, depth=1)}"
+
+
+def when(moment, *, age_only: bool = False) -> str:
+    """A moment as staff read it: in the clinic's time zone, written as Django writes every
+    other date and time in the admin (DATETIME_FORMAT in portland_site/formats: "Nov 25, 2026, 11:23 PM"), with
+    how long ago it was (or how soon it is) beside it; in a list's narrow column, only how long ago."""
+    if not moment:
+        return "-"
+    if age_only:
+        return format_html('<time datetime="{}">{}</time>', moment.isoformat(), age(moment))
     local = date_format(in_clinic_time(moment), "DATETIME_FORMAT")
     return format_html(
-        '<time datetime="{}">{}</time> <span class="triage-age">({})</span>', moment.isoformat(), local, age
+        '<time datetime="{}">{}</time> <span class="triage-age">({})</span>', moment.isoformat(), local, age(moment)
     )
 
 
@@ -40,23 +43,17 @@ def moment_field(field: str, description: str):
     return show
 
 
-def promised_briefly(consultation_request: ConsultationRequest, now: datetime) -> str:
-    """The request's promise as the queue says it: "call at 10:00 am today", "as soon as possible, due by 12 pm
-    today"; "-" when it was promised nothing. `now` is in the clinic's time."""
-    booked = getattr(consultation_request, "booking", None)
-    if booked is not None:
-        starts = in_clinic_time(booked.starts_at)
-        return f"call at {call_start_time(starts)} {day_from(starts, now)}"
-    if consultation_request.due_by is not None:
-        return f"as soon as possible, due {by_when(in_clinic_time(consultation_request.due_by), now)}"
-    return "-"
+def best_times_in_words(consultation_request) -> str:
+    """ "mornings, evenings": the times of day the person said suit them."""
+    return ", ".join(time.label.removeprefix("Weekday ") for time in consultation_request.call_times)
 
 
-def promised_today(consultation_request: ConsultationRequest) -> str:
-    booked = getattr(consultation_request, "booking", None)
-    if booked is not None:
-        return format_time_range(in_clinic_time(booked.starts_at), in_clinic_time(booked.ends_at))
-    return f"as soon as possible, by {format_time(in_clinic_time(consultation_request.due_by).time())}"
+def voicemail_in_words(consultation_request) -> str:
+    """Whether a voicemail may be left, as a word that cannot be missed where the answer is no: a message on a
+    shared phone can tell others what the person asked us."""
+    if consultation_request.voicemail_ok:
+        return "OK"
+    return format_html('<strong class="no-voicemail">{}</strong>', "No voicemail")
 
 
 class LabelledInputsMixin:

@@ -11,15 +11,17 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from consultations import booking, services
-from consultations.admin.display import moment_field, promised_briefly, when
+from consultations import services
+from consultations.admin.calls import CallSheetMixin, call_facts
+from consultations.admin.display import best_times_in_words, moment_field, voicemail_in_words, when
 from consultations.admin.filters import AssignedFilter, OverdueFilter, ReceivedFilter, StatusFilter
 from consultations.admin.inlines import CallAttemptInline, NoteInline, StaffNotificationInline
 from consultations.admin.search import TriageChangeList, TriageSearchMixin
 from consultations.admin.views import TriageViewsMixin
+from consultations.call_sheet import with_call_facts
 from consultations.models import CallAttempt, ConsultationRequest, Status
+from consultations.promises import promise_in_words
 from portland_site.admin_mixins import RefusedWritesMixin
-from portland_site.clinic_time import in_clinic_time
 
 RECORD_FIELDSET = "The record"
 
@@ -35,18 +37,21 @@ def _status_action(status: Status):
 
 
 @admin.register(ConsultationRequest)
-class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWritesMixin, admin.ModelAdmin):
+class ConsultationRequestAdmin(
+    TriageSearchMixin, TriageViewsMixin, CallSheetMixin, RefusedWritesMixin, admin.ModelAdmin
+):
     refused_writes = ("add",)  # requests come from the form only
+    # One line a request, so that a laptop's first screen shows ten or more of them.
     list_display = [
         "reference_display",
+        "name_shown",
         "promised",
         "overdue",  # beside the promise it follows from, where it cannot scroll out of sight
-        "received",
+        "voicemail",
         "status",
         "assigned_to",
-        "best_times",
-        "voicemail",
         "call_attempts",
+        "received",
     ]
     list_filter = [StatusFilter, AssignedFilter, OverdueFilter, ("created_at", ReceivedFilter)]
     list_select_related = ["assigned_to", "booking"]
@@ -76,9 +81,9 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         (None, {"fields": ["reference_display", "status", "assigned_to", "linked_requests"]}),
         (
             "Who they are and how to reach them",
-            {"fields": ["name", "phone_link", "email", "voicemail_ok", "request_for", "message"]},
+            {"fields": ["name", "phone_link", "email", "voicemail_allowed", "request_for", "message"]},
         ),
-        ("When they expect the call", {"fields": ["promise", "received", "best_times", "overdue"]}),
+        ("When they expect the call", {"fields": ["promise", "arrived", "best_times", "overdue"]}),
         (
             RECORD_FIELDSET,
             {
@@ -98,14 +103,14 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     readonly_fields = [
         "reference_display",
         "promise",
-        "received",
+        "arrived",
         "overdue",
         "linked_requests",
         "name",
         "phone_link",
         "email",
         "best_times",
-        "voicemail_ok",
+        "voicemail_allowed",
         "request_for",
         "message",
         "privacy_notice_shown",
@@ -119,6 +124,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     ]
     privacy_notice_shown = moment_field("privacy_notice_shown_at", "privacy notice shown")
     first_contacted = moment_field("first_contacted_at", "first contacted")
+    arrived = moment_field("created_at", "received")
     closed = moment_field("closed_at", "closed")
     erased = moment_field("erased_at", "personal data erased")
     spam_marked = moment_field("spam_marked_at", "marked as spam")
@@ -126,6 +132,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
 
     class Media:
         css = {"all": ["consultations/admin/triage.css"]}
+        js = ["consultations/admin/call_sheet.js"]  # the copy buttons beside the phone number
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_triage_figures()
@@ -148,25 +155,33 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     def reference_display(self, obj: ConsultationRequest) -> str:
         return obj.reference_display
 
+    @admin.display(description="name", ordering="name")
+    def name_shown(self, obj: ConsultationRequest) -> str:
+        return obj.name or "(erased)"
+
     @admin.display(description="received", ordering="created_at")
     def received(self, obj: ConsultationRequest) -> str:
-        return when(obj.created_at)
+        return when(obj.created_at, age_only=True)
 
     @admin.display(description="promised", ordering=F("promised_at").asc(nulls_last=True))
     def promised(self, obj: ConsultationRequest) -> str:
-        return promised_briefly(obj, in_clinic_time())
+        return promise_in_words(obj, style="short")
 
     @admin.display(description="promised")
     def promise(self, obj: ConsultationRequest) -> str:
-        return booking.promise_in_words(obj) or "Nothing: no opening time was recorded when it arrived."
+        return promise_in_words(obj) or "Nothing: no opening time was recorded when it arrived."
 
     @admin.display(description="best times")
     def best_times(self, obj: ConsultationRequest) -> str:
-        return ", ".join(time.label.removeprefix("Weekday ") for time in obj.call_times)
+        return best_times_in_words(obj)
 
-    @admin.display(description="voicemail OK", boolean=True, ordering="voicemail_ok")
-    def voicemail(self, obj: ConsultationRequest) -> bool:
-        return obj.voicemail_ok
+    @admin.display(description="voicemail", ordering="voicemail_ok")
+    def voicemail(self, obj: ConsultationRequest) -> str:
+        return voicemail_in_words(obj)
+
+    @admin.display(description="may leave a voicemail")
+    def voicemail_allowed(self, obj: ConsultationRequest) -> str:
+        return voicemail_in_words(obj)
 
     @admin.display(description="calls", ordering="call_attempt_count")
     def call_attempts(self, obj: ConsultationRequest) -> int:
@@ -257,7 +272,7 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
             if isinstance(instance, CallAttempt):
-                services.record_call_attempt(
+                stored = services.record_call_attempt(
                     consultation_request=form.instance,
                     by=request.user,
                     outcome=instance.outcome,
@@ -265,7 +280,8 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
                     attempted_at=instance.attempted_at,
                 )
             else:
-                services.add_note(consultation_request=form.instance, by=request.user, text=instance.text)
+                stored = services.add_note(consultation_request=form.instance, by=request.user, text=instance.text)
+            instance.pk = stored.pk  # the History entry Django writes next names the stored row, not "#None"
 
     def delete_model(self, request, obj):
         services.delete_requests(consultation_requests=ConsultationRequest.objects.filter(pk=obj.pk), by=request.user)
@@ -278,6 +294,10 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         if obj is not None:
             services.record_view(consultation_request=obj, by=request.user)
         context["record_fieldset"] = RECORD_FIELDSET
+        if obj is not None:
+            context["title"] = "Call-back request"  # its reference follows as the subtitle; not "Change …"
+            call = with_call_facts(ConsultationRequest.objects.filter(pk=obj.pk)).select_related("booking").get()
+            context["call"] = call_facts(call, can_record=self.can_record_calls(request), promise_style="full")
         if obj is not None and getattr(obj, "booking", None) is not None and self.has_change_permission(request, obj):
             context["move_call_url"] = reverse("admin:consultations_consultationrequest_move_call", args=[obj.pk])
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
@@ -333,5 +353,9 @@ class ConsultationRequestAdmin(TriageSearchMixin, TriageViewsMixin, RefusedWrite
         return None
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_export": self.has_export_permission(request)}
+        extra_context = {
+            "title": "Call-back requests",  # not Django's "Select call-back request to change"
+            **(extra_context or {}),
+            "can_export": self.has_export_permission(request),
+        }
         return super().changelist_view(request, extra_context=extra_context)

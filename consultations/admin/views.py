@@ -1,12 +1,11 @@
-"""The queue's own pages beside Django's list and form: the export, the day's calls, moving a booked call and
-releasing the calls booked in a time range."""
+"""The queue's own pages beside Django's list and form: the export, moving a booked call and releasing the calls
+booked in a time range (the URLs of the call sheet's too, in calls.py)."""
 
 from datetime import timedelta
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,10 +13,11 @@ from django.urls import path, reverse
 
 from clinic.capacity import CallDay, parse_slot_value
 from consultations import booking, services
-from consultations.admin.display import promised_today
-from consultations.models import OPEN_STATUSES, ConsultationRequest
-from portland_site.clinic import call_time_in_words, day_in_words
-from portland_site.clinic_time import clinic_days, in_clinic_time
+from consultations.admin.calls import call_facts
+from consultations.call_sheet import with_call_facts
+from consultations.models import ConsultationRequest
+from portland_site.clinic import call_time_in_words
+from portland_site.clinic_time import in_clinic_time
 
 
 class TriageViewsMixin:
@@ -37,8 +37,13 @@ class TriageViewsMixin:
             ),
             path(
                 "today/",
-                self.admin_site.admin_view(self.today_view),
+                self.admin_site.admin_view(self.call_sheet_view),
                 name="consultations_consultationrequest_today",
+            ),
+            path(
+                "<int:object_id>/call/",
+                self.admin_site.admin_view(self.record_call_view),
+                name="consultations_consultationrequest_record_call",
             ),
             path(
                 "release-bookings/",
@@ -107,7 +112,13 @@ class TriageViewsMixin:
                 "opts": self.opts,
                 "original": consultation_request,
                 "change_url": change_url,
-                "booked_for": booking.promise_in_words(consultation_request),
+                "call": call_facts(
+                    with_call_facts(ConsultationRequest.objects.filter(pk=consultation_request.pk))
+                    .select_related("booking")
+                    .get(),
+                    can_record=False,
+                    promise_style="full",
+                ),
                 "form": form,
             },
         )
@@ -150,42 +161,6 @@ class TriageViewsMixin:
             },
         )
 
-    def today_view(self, request: HttpRequest) -> HttpResponse:
-        """The calls promised for today, in time order: booked calls, and "as soon as possible" requests due today
-        and still open. References, times, statuses and assignees only, as the queue shows."""
-        if not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        now = in_clinic_time()
-        day_starts, day_ends = clinic_days(now.date(), now.date())
-        calls = (
-            ConsultationRequest.objects.with_triage_figures()
-            .filter(
-                Q(booking__starts_at__gte=day_starts, booking__starts_at__lt=day_ends)
-                | Q(booking__isnull=True, status__in=OPEN_STATUSES, due_by__gte=day_starts, due_by__lt=day_ends)
-            )
-            .select_related("booking", "assigned_to")
-            .order_by("promised_at", "created_at")
-        )
-        rows = [
-            {
-                "request": call,
-                "url": reverse("admin:consultations_consultationrequest_change", args=[call.pk]),
-                "when": promised_today(call),
-            }
-            for call in calls
-        ]
-        return TemplateResponse(
-            request,
-            "admin/consultations/consultationrequest/today.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": f"Today’s calls: {day_in_words(now)}",
-                "opts": self.opts,
-                "rows": rows,
-                "queue_url": reverse("admin:consultations_consultationrequest_changelist"),
-            },
-        )
-
 
 class ReleaseBookingsForm(forms.Form):
     booked_from = forms.DateTimeField(
@@ -221,8 +196,10 @@ class MoveCallForm(forms.Form):
     def offer(self, days: list[CallDay]) -> None:
         """List the open times, grouped by day. Any posted value is checked by the booking, not against this list,
         so that a time taken meanwhile gets its own message."""
+        # Each time names its day too: a closed list shows the chosen option alone.
         self.fields["starts_at"].widget.choices = [("", "Choose a time")] + [
-            (day.label, [(slot.value, slot.label) for slot in day.slots]) for day in days
+            (day.label, [(slot.value, f"{slot.starts_at:%a %b} {day.day.day}, {slot.label}") for slot in day.slots])
+            for day in days
         ]
 
     def clean_starts_at(self):

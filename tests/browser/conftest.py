@@ -89,6 +89,13 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 80) -> 
 SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
+def admin_screenshots(page, name: str) -> None:
+    for size, viewport in SIZES.items():
+        page.set_viewport_size(viewport)
+        save_screenshot(page, f"{size}-{name}")
+    page.set_viewport_size(SIZES["desktop"])
+
+
 @pytest.fixture(params=list(SIZES))
 def sized(request, browser):
     """A page at each of the two sizes (phone first), named by the size; for tests that must pass on both."""

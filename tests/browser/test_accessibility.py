@@ -9,7 +9,7 @@ from consultations.booking import new_change_link, open_call_times
 from consultations.models import BookingPause, Status
 from consultations.services import change_status
 from tests.browser.axe import axe_violations
-from tests.browser.conftest import SIZES, save_screenshot, sign_in, staff_with_authenticator
+from tests.browser.conftest import admin_screenshots, save_screenshot, sign_in, staff_with_authenticator
 from tests.consultations.booking_helpers import set_call_windows
 from tests.consultations.conftest import FORM_URL, THANKS_URL
 from tests.factories import stored_request
@@ -125,10 +125,3 @@ def test_admin_pages_staff_use_have_no_axe_violations(live_server, page, staff_r
         found[name] = axe_violations(page)
         admin_screenshots(page, name)
     assert "".join(f"{name}: {report}" for name, report in found.items() if report) == ""
-
-
-def admin_screenshots(page, name: str) -> None:
-    for size, viewport in SIZES.items():
-        page.set_viewport_size(viewport)
-        save_screenshot(page, f"{size}-{name}")
-    page.set_viewport_size(SIZES["desktop"])

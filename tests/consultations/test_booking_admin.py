@@ -13,7 +13,7 @@ from clinic.capacity import CallSlot
 from clinic.models import BookingRules, CallWindow
 from consultations import emails
 from consultations.booking import new_change_link, open_call_times
-from consultations.models import AuditEntry, StaffNotification, Status
+from consultations.models import AuditEntry, CallTime, StaffNotification, Status
 from consultations.services import cancel_booked_call, change_status
 from portland_site.clinic import by_when
 from portland_site.clinic_time import in_clinic_time
@@ -26,7 +26,6 @@ pytestmark = pytest.mark.django_db
 
 CAPACITY = "/admin/clinic/bookingrules/"
 CAPACITY_PAGE = f"{CAPACITY}1/change/"
-TODAY = f"{ADMIN}today/"
 MONDAY_9AM = eastern(2026, 12, 7, 9)
 monday_morning = time_machine.travel(MONDAY_9AM, tick=False)
 
@@ -101,6 +100,21 @@ def test_the_manager_sets_the_call_capacity_on_one_page_and_the_change_is_logged
     assert "call window" in entry.get_change_message()
     # The manager finds it with the other changes to the clinic's facts.
     assert "Call capacity" in manager.get("/admin/clinic/factchange/").content.decode()
+
+
+@monday_morning
+def test_the_capacity_page_previews_the_week_and_edits_times_without_seconds_or_now_buttons():
+    set_call_windows(places=2, spans=((10, 12), (14, 16)), weekdays=range(3))
+    manager = signed_in("manager", "Clinic manager")
+    page = soup(manager.get(CAPACITY_PAGE))
+    week = page.select_one(".field-week")
+    assert [item.get_text(strip=True) for item in week.select("li")] == [
+        f"{day} 10 am–12 pm, 2 pm–4 pm: 16 calls, 2 at once" for day in ("Mon", "Tue", "Wed")
+    ]
+    assert "48 places a week" in week.get_text()
+    starts = page.select_one("input[name=windows-0-starts]")
+    assert (starts["type"], starts["value"]) == ("time", "10:00")
+    assert "Now" not in page.select_one("#windows-group").get_text()
 
 
 @monday_morning
@@ -202,9 +216,9 @@ def test_the_queue_says_each_promise_and_sorts_by_it():
     due = by_when(in_clinic_time(as_soon_as_possible.due_by), in_clinic_time())
     assert due == "by 1 pm today"
     assert promised_column(response) == {
-        str(today): "call at 11:30 am today",
-        str(as_soon_as_possible): "as soon as possible, due by 1 pm today",
-        str(tomorrow): "call at 10:00 am tomorrow",
+        str(today): "Booked today 11:30 am",
+        str(as_soon_as_possible): "Due today 1 pm",
+        str(tomorrow): "Booked Tue 10:00 am",
     }
     # A missed booked call is flagged overdue beside its promise.
     with time_machine.travel(eastern(2026, 12, 7, 12), tick=False):
@@ -253,8 +267,12 @@ def test_staff_move_a_booked_call_and_the_persons_link_shows_the_new_time():
     page = soup(intake.get(move_url(request)))
     tuesday = page.find("optgroup", label="Tuesday, December 8")
     offered = [option.get_text() for option in tuesday.find_all("option")]
-    assert "10:00–10:30 am Eastern" in offered  # its own time, still its place
-    assert "10:30–11:00 am Eastern" not in offered  # full
+    assert "Tue Dec 8, 10:00–10:30 am Eastern" in offered  # its own time, still its place; with its day
+    assert "Tue Dec 8, 10:30–11:00 am Eastern" not in offered  # full
+    panel = page.select_one(".call-panel")
+    assert panel.select_one(".call-name").get_text(strip=True) == "Sam"
+    assert panel.select_one(".call-phone a").get_text(strip=True) == "(207) 555-0142"
+    assert panel.select_one(".call-when").get_text(" ", strip=True).startswith("Booked call: Tuesday, December 8")
     new_time = CallSlot(starts_at=eastern(2026, 12, 8, 11), ends_at=eastern(2026, 12, 8, 11, 30))
 
     response = intake.post(move_url(request), {"starts_at": new_time.value}, follow=True)
@@ -263,6 +281,17 @@ def test_staff_move_a_booked_call_and_the_persons_link_shows_the_new_time():
     request.booking.refresh_from_db()
     assert request.booking.starts_at == eastern(2026, 12, 8, 11)
     assert AuditEntry.objects.filter(references=str(request), detail__startswith="call moved").exists()
+    request.refresh_from_db()
+    assert request.call_times == [CallTime.MORNINGS]
+    [moved] = request.status_changes.all()
+    assert (moved.from_status, moved.to_status, moved.reason, moved.changed_by.username) == (
+        Status.NEW,
+        Status.NEW,
+        "call moved: Tue Dec 8, 10:00 am → Tue Dec 8, 11:00 am",
+        "intake",
+    )
+    timeline = soup(intake.get(f"{ADMIN}{request.pk}/change/")).select_one(".triage-timeline")
+    assert "call moved: Tue Dec 8, 10:00 am → Tue Dec 8, 11:00 am" in timeline.get_text()
     your_call = Client().get(f"/request-a-call-back/your-call/{token}/", follow=True)
     assert "Tuesday, December 8, 11:00–11:30 am Eastern" in your_call.content.decode()
 
@@ -297,42 +326,6 @@ def test_moving_needs_change_permission_and_a_booked_call():
 
 
 # The day's calls
-
-
-@monday_morning
-def test_the_day_view_lists_todays_calls_in_time_order_with_who_is_assigned():
-    set_call_windows(notice_hours=0, spans=((9, 12),))
-    later = book(eastern(2026, 12, 7, 11), phone="+12075550101", name="Ximena Lastname")
-    as_soon_as_possible = stored_request(phone="+12075550102")
-    earlier = book(eastern(2026, 12, 7, 9, 30), phone="+12075550103")
-    book(eastern(2026, 12, 8, 9), phone="+12075550104")  # tomorrow
-    done = stored_request(phone="+12075550105")
-    intake = signed_in("intake", "Intake staff")
-    change_status(consultation_request=done, status=Status.CLOSED, by=None)
-    later.assigned_to = staff_member("alex", "Intake staff")
-    later.save()
-
-    queue = soup(intake.get(ADMIN))
-    assert queue.find("a", href=TODAY, string="Today’s calls")
-    audited = AuditEntry.objects.count()
-    response = intake.get(TODAY)
-    page = soup(response)
-    rows = [
-        [cell.get_text(" ", strip=True) for cell in row.find_all(["th", "td"])[:4]]
-        for row in page.select("#today_calls tbody tr")
-    ]
-    assert rows == [
-        [str(earlier), "9:30–10:00 am Eastern", "New", "Nobody"],
-        [str(later), "11:00–11:30 am Eastern", "New", "alex"],
-        [str(as_soon_as_possible), "as soon as possible, by 1 pm", "New", "Nobody"],
-    ]
-    assert page.find("a", string=str(earlier))["href"] == f"{ADMIN}{earlier.pk}/change/"
-    text = response.content.decode()
-    assert "Ximena" not in text and "555-0101" not in text and "2075550101" not in text
-    assert AuditEntry.objects.count() == audited  # no personal details shown, nothing to audit
-
-    nobody = sign_in_staff(Client(), staff_member("nobody"))
-    assert nobody.get(TODAY).status_code == 403
 
 
 # The staff email

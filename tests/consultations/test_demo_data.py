@@ -5,9 +5,20 @@ from django.core.management import CommandError, call_command
 from clinic.checks import check_clinic_facts
 from clinic.facts import build_facts
 from clinic.models import PhotoVariant, TeamMember
-from consultations.models import AuditEntry, CallAttempt, ConsultationRequest, Note, Status, StatusChange
-from insights.management.commands.load_demo_data import DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
+from consultations.models import (
+    AuditEntry,
+    CallAttempt,
+    ConsultationRequest,
+    Note,
+    NotificationStatus,
+    StaffNotification,
+    Status,
+    StatusChange,
+)
+from insights.management.commands.load_demo_data import DEMO_BOOKED, DEMO_LOGINS, DEMO_PASSWORD, DEMO_REQUESTS
+from insights.models import DailyCount
 from pages.articles import REVIEWABLE_PAGES_BY_NAME
+from portland_site.clinic_time import in_clinic_time
 from tests.clinic_facts import clear_facts
 
 
@@ -36,13 +47,43 @@ def test_demo_data_loads_twice_without_change(settings, capsys):
     out = capsys.readouterr().out
     assert "already there" in out
     assert "Demo call-back requests: 0 created" in out
+    # The logins come last, where the console's later output does not scroll them away, and no demo staff
+    # email waits to be printed there.
+    logins = [
+        f"Demo staff login, {role} (already there): {name} / {DEMO_PASSWORD}" for name, role in DEMO_LOGINS.items()
+    ]
+    assert out.strip().splitlines()[-len(DEMO_LOGINS) :] == logins
+    assert not StaffNotification.objects.filter(status=NotificationStatus.PENDING).exists()
+
+
+@pytest.mark.django_db
+def test_demo_calls_are_booked_for_the_first_open_times_with_some_attempts(settings):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    booked = ConsultationRequest.objects.filter(booking__isnull=False).order_by("booking__starts_at")
+    assert booked.count() == len(DEMO_BOOKED)
+    days = {in_clinic_time(request.booking.starts_at).date() for request in booked}
+    assert len(days) == 3  # the first three open days: the call sheet shows them one click apart
+    assert CallAttempt.objects.filter(consultation_request__in=booked).exists()
+    assert booked.filter(voicemail_ok=False).exists()
+
+
+@pytest.mark.django_db
+def test_twelve_weeks_of_demo_visit_counts_once(settings):
+    settings.DEBUG = True
+    call_command("load_demo_data")
+    days = DailyCount.objects.values_list("day", flat=True).distinct()
+    assert len(days) == 12 * 7
+    rows = DailyCount.objects.count()
+    call_command("load_demo_data")
+    assert DailyCount.objects.count() == rows
 
 
 @pytest.mark.django_db
 def test_demo_queue_has_every_status_a_duplicate_and_spam(settings):
     settings.DEBUG = True
     call_command("load_demo_data")
-    requests = ConsultationRequest.objects.all()
+    requests = ConsultationRequest.objects.filter(booking__isnull=True)
     assert requests.count() == len(DEMO_REQUESTS) == 14
     assert set(requests.values_list("status", flat=True)) == set(Status.values)
     duplicate = requests.get(duplicate_of__isnull=False)

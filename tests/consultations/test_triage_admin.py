@@ -174,16 +174,17 @@ def days_ago(days: int):
     return timezone.now() - timedelta(days=days)
 
 
-def test_columns_show_age_attempts_best_times_and_overdue_in_words(intake_client, intake):
-    request = stored_request(call_times=["mornings", "evenings"])
+def test_columns_show_age_attempts_voicemail_and_overdue_in_words(intake_client, intake):
+    request = stored_request(call_times=["mornings", "evenings"], voicemail_ok=False)
     for outcome in (CallOutcome.NO_ANSWER, CallOutcome.LEFT_VOICEMAIL):
         record_call_attempt(consultation_request=request, by=intake, outcome=outcome)
     overdue = stored_request(phone="+12075550199", now=days_ago(10))
     page = BeautifulSoup(intake_client.get(ADMIN).content, "html.parser")
     rows = {row.th.get_text(strip=True): row for row in page.select("#result_list tbody tr")}
     assert rows[str(request)].select_one(".field-call_attempts").get_text() == "2"
-    assert rows[str(request)].select_one(".field-best_times").get_text() == "mornings, evenings"
-    assert rows[str(request)].select_one(".field-received .triage-age").get_text() == "(just now)"
+    assert rows[str(request)].select_one(".field-voicemail").get_text() == "No voicemail"
+    assert rows[str(overdue)].select_one(".field-voicemail").get_text() == "OK"
+    assert rows[str(request)].select_one(".field-received").get_text() == "just now"
     assert rows[str(request)].select_one(".field-overdue").get_text(strip=True) == "-"
     assert rows[str(overdue)].select_one(".field-overdue").get_text(strip=True) == "Overdue"
 
@@ -444,7 +445,8 @@ def test_the_admin_index_shows_the_dashboard(intake_client):
     }
     assert figures["Overdue now"] == "1"
     assert figures["Received in the last 7 days"] == "1"
-    assert figures["Median time to first contact (last 30 days)"] == "no contacts yet"
+    median = "Median time to the first call attempt, in opening hours (requests received in the last 30 days)"
+    assert figures[median] == "none called yet"
     by_status = page.select_one(".triage-by-status").get_text(" ", strip=True)
     assert "New 1" in by_status and "Spam 0" in by_status
 
@@ -466,7 +468,7 @@ def test_the_dashboard_has_no_warning_when_emails_have_a_recipient(intake_client
 def test_staff_see_one_name_for_a_request_call_back_request(intake_client):
     stored_request()
     text = soup(intake_client.get(ADMIN)).get_text(" ")
-    assert "Select call-back request to change" in text
+    assert "Call-back requests" in text and "Select call-back request to change" not in text
     assert "onsultation request" not in text
     index = soup(intake_client.get("/admin/")).get_text(" ")
     assert "Call-back requests" in index and "onsultation request" not in index

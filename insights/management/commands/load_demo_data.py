@@ -15,15 +15,19 @@ from django.utils import timezone
 from clinic.capacity import booking_rules
 from clinic.demo import load_demo_facts
 from clinic.models import CallWindow
+from consultations.booking import new_change_link, open_call_times
 from consultations.models import (
     CallOutcome,
     CallTime,
     ConsultationRequest,
+    NotificationStatus,
     RequestFor,
     SpamReason,
+    StaffNotification,
     Status,
 )
 from consultations.services import add_note, assign_request, change_status, record_call_attempt, submit_request
+from insights.demo import DEMO_WEEKS, load_demo_counts
 from pages.demo import load_demo_reviews
 
 # One demo login per staff role (the groups come from a migration); both printed by `make run`.
@@ -183,6 +187,17 @@ DEMO_REQUESTS = (
     ),
     DemoRequest("demo-12", timedelta(hours=2), "Maria", "+12075550101", (CallTime.MORNINGS,), True),
 )
+# Booked through the form's calendar: given the first open call times when they are loaded (their age is unused).
+DEMO_BOOKED = (
+    DemoRequest("demo-b1", timedelta(0), "Jordan", "+12075550112", (CallTime.MORNINGS,), False),
+    DemoRequest(
+        "demo-b2", timedelta(0), "Alex", "+12075550113", (CallTime.MORNINGS,), True, calls=(CallOutcome.NO_ANSWER,)
+    ),
+    DemoRequest("demo-b3", timedelta(0), "Sky", "+12075550114", (CallTime.AFTERNOONS,), True, assigned_to=DEMO_INTAKE),
+    DemoRequest("demo-b4", timedelta(0), "Casey", "+12075550115", (CallTime.AFTERNOONS,), False),
+    DemoRequest("demo-b5", timedelta(0), "Morgan", "+12075550116", (CallTime.MORNINGS,), True),
+    DemoRequest("demo-b6", timedelta(0), "Taylor", "+12075550117", (CallTime.AFTERNOONS,), True),
+)
 # When staff first called, and when they moved each request on, after it arrived.
 _FIRST_CALL_AFTER = timedelta(hours=1)
 _BETWEEN_CALLS = timedelta(minutes=30)
@@ -201,6 +216,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo article reviews: {'created' if load_demo_reviews() else 'already there'}")
         self.stdout.write(f"Demo call capacity: {'created' if self._load_capacity() else 'already there'}")
         users = {}
+        logins = []
         for username, role in DEMO_LOGINS.items():
             user, created = get_user_model().objects.update_or_create(
                 # With an address, so that `make run` prints the staff email of each new request to its console.
@@ -212,10 +228,20 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
             user.groups.set([Group.objects.get(name=role)])
             users[username] = user
-            self.stdout.write(
+            logins.append(
                 f"Demo staff login, {role} ({'created' if created else 'already there'}): {username} / {DEMO_PASSWORD}"
             )
         self.stdout.write(f"Demo call-back requests: {self._load_requests(users)} created")
+        self.stdout.write(f"Demo booked calls (today and the next open days): {self._load_booked_calls(users)} created")
+        self.stdout.write(f"Demo visit counts: {load_demo_counts()} day(s) created over the last {DEMO_WEEKS} weeks")
+        # Their staff emails would print some 700 lines to this console and scroll the logins away.
+        demo_tokens = [demo.token for demo in (*DEMO_REQUESTS, *DEMO_BOOKED)]
+        StaffNotification.objects.filter(
+            consultation_request__submission_token__in=demo_tokens, status=NotificationStatus.PENDING
+        ).delete()
+        self.stdout.write("Demo requests' staff emails: not sent (a request sent through the form prints one here).")
+        for line in logins:  # last, where they stay in sight
+            self.stdout.write(line)
 
     def _load_capacity(self) -> bool:
         """Call windows on weekdays, late morning and mid-afternoon, two staff calling at once."""
@@ -229,6 +255,21 @@ class Command(BaseCommand):
         )
         return True
 
+    def _load_booked_calls(self, users: dict) -> int:
+        """Calls booked for the first open call times: the call sheet has rows today (or on the next open day)."""
+        if ConsultationRequest.objects.filter(submission_token__in=[demo.token for demo in DEMO_BOOKED]).exists():
+            return 0
+        # The first and the last open time of each of the first three open days: two calls a day.
+        slots = [slot for day in open_call_times()[:3] for slot in dict.fromkeys((day.slots[0], day.slots[-1]))]
+        for demo, slot in zip(DEMO_BOOKED, slots, strict=False):
+            consultation_request = _submit(demo, call_at=slot.starts_at, change_link_hash=new_change_link()[1])
+            for outcome in demo.calls:
+                record_call_attempt(consultation_request=consultation_request, by=users[DEMO_INTAKE], outcome=outcome)
+            if demo.assigned_to:
+                staff = users[demo.assigned_to]
+                assign_request(consultation_request=consultation_request, assignee=staff, by=staff)
+        return min(len(DEMO_BOOKED), len(slots))
+
     def _load_requests(self, users: dict) -> int:
         now = timezone.now()
         existing = set(
@@ -241,18 +282,7 @@ class Command(BaseCommand):
             if demo.token in existing:
                 continue
             arrived = now - demo.age
-            consultation_request = submit_request(
-                name=demo.name,
-                phone=demo.phone,
-                call_times=demo.call_times,
-                voicemail_ok=demo.voicemail_ok,
-                email=demo.email,
-                request_for=demo.request_for,
-                message=demo.message,
-                submission_token=demo.token,
-                spam_reason=demo.spam_reason,
-                now=arrived,
-            )
+            consultation_request = _submit(demo, spam_reason=demo.spam_reason, now=arrived)
             staff = users[demo.assigned_to or DEMO_INTAKE]
             for index, outcome in enumerate(demo.calls):
                 called = arrived + _FIRST_CALL_AFTER + index * _BETWEEN_CALLS
@@ -277,3 +307,18 @@ class Command(BaseCommand):
                 add_note(consultation_request=consultation_request, by=staff, text=demo.note)
             created += 1
         return created
+
+
+def _submit(demo: DemoRequest, **details) -> ConsultationRequest:
+    """Store a demo request as the form would."""
+    return submit_request(
+        name=demo.name,
+        phone=demo.phone,
+        call_times=demo.call_times,
+        voicemail_ok=demo.voicemail_ok,
+        email=demo.email,
+        request_for=demo.request_for,
+        message=demo.message,
+        submission_token=demo.token,
+        **details,
+    )
