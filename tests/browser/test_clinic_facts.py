@@ -17,7 +17,7 @@ def test_the_manager_changes_the_phone_and_the_home_page_shows_it(live_server, b
     with page.expect_navigation():
         page.locator("#content-main").get_by_role("link", name="Contact and place").click()
     assert axe_violations(page) == ""
-    page.get_by_label("Phone").fill("(207) 555-2368")
+    page.get_by_label("Phone:", exact=True).fill("(207) 555-2368")
     with page.expect_navigation():
         page.get_by_role("button", name="Save", exact=True).click()
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
