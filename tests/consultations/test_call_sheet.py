@@ -86,6 +86,12 @@ def test_todays_sheet_points_to_the_overdue_requests_in_the_queue():
     assert soup(intake.get(SHEET, {"day": "2026-12-08"})).select_one(".call-overdue-note") is None
 
 
+def test_the_staff_home_page_opens_on_the_way_to_todays_calls():
+    intake = signed_in("intake", "Intake staff")
+    link = soup(intake.get("/admin/")).select_one(".triage-start a")
+    assert (link.get_text(strip=True), link["href"]) == ("Today’s calls", SHEET)
+
+
 @monday_morning
 def test_one_click_records_a_call_attempt_now_through_the_services_and_returns_to_the_sheet():
     set_call_windows(notice_hours=0, spans=((9, 12),))
