@@ -5,11 +5,14 @@ changed what (LogEntry: field names, never values); "Changes to the clinic's fac
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from clinic import models, services
@@ -63,10 +66,78 @@ class OpeningHoursAdmin(FactAdmin):
     list_editable = ["opens", "closes"]
 
 
+class UpcomingClosuresFilter(admin.SimpleListFilter):
+    """The list opens on the closures still to come (yearly ones always are); past ones are a click away."""
+
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("all", "All, past ones too")]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": "Upcoming (from today on)",
+        }
+        yield {
+            "selected": self.value() == "all",
+            "query_string": changelist.get_query_string({self.parameter_name: "all"}),
+            "display": "All, past ones too",
+        }
+
+    def queryset(self, request, queryset):
+        if self.value() == "all":
+            return queryset
+        return queryset.filter(Q(last_day__gte=timezone.localdate()) | Q(yearly=True))
+
+
+class FederalHolidaysForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+
+
 @admin.register(models.Closure)
 class ClosureAdmin(FactAdmin):
-    list_display = ["first_day", "last_day", "note"]
-    date_hierarchy = "first_day"
+    list_display = ["first_day", "last_day", "note", "closes_at", "reopens_at", "yearly"]
+    list_filter = [UpcomingClosuresFilter, "yearly"]
+    fields = ["first_day", "last_day", "note", "closes_at", "reopens_at", "yearly"]
+    change_list_template = "admin/clinic/closure/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "federal-holidays/",
+                self.admin_site.admin_view(self.federal_holidays_view),
+                name="clinic_closure_federal_holidays",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        year = timezone.localdate().year + 1
+        extra_context = {"federal_holidays_form": FederalHolidaysForm(initial={"year": year}), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def federal_holidays_view(self, request: HttpRequest) -> HttpResponse:
+        """Adds the US federal holidays of the year asked for as closures, each then editable like any other."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FederalHolidaysForm(request.POST)
+        if not form.is_valid():
+            self.message_user(request, "Give a year from 2000 to 2100.", messages.ERROR)
+        else:
+            year = form.cleaned_data["year"]
+            added = services.add_federal_holidays(year=year)
+            self.message_user(
+                request,
+                f"Added {added} federal holiday{'' if added == 1 else 's'} of {year} as closures "
+                "(days already closed were left as they are).",
+                messages.SUCCESS,
+            )
+        return redirect("admin:clinic_closure_changelist")
 
 
 class TeamMemberForm(forms.ModelForm):

@@ -153,13 +153,15 @@ class CallTimes:
 def _call_times_from(today: date) -> CallTimes:
     notice, windows = _capacity()
     slots = []
-    for day in booking_days({window.weekday for window in windows}, clinic_clock(), today):
+    clock = clinic_clock()
+    for day in booking_days({window.weekday for window in windows}, clock, today):
         for window in windows:
             if window.weekday == day.weekday():
                 length = timedelta(minutes=window.call_minutes)
                 slots += [
                     (CallSlot(starts_at=start, ends_at=start + length), window.places)
                     for start in window.slot_starts(day)
+                    if not clock.is_closed_during(start, start + length)
                 ]
     return CallTimes(notice=notice, slots=tuple(slots))
 

@@ -7,7 +7,7 @@ the pages (clinic/facts.py), so a closure saved in the admin counts on the next 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from clinic.facts import current_facts
+from clinic.facts import ClosureFact, current_facts
 
 # How far the clock looks for opening time before it gives up (no hours recorded, or closed for a year).
 _SEARCH_DAYS = 400
@@ -19,20 +19,32 @@ class NoOpeningTime(Exception):
 
 @dataclass(frozen=True)
 class ClinicClock:
-    """Opening and closing time for each weekday (0 = Monday) the clinic is open, and the days it is closed."""
+    """Opening and closing time for each weekday (0 = Monday) the clinic is open, and the closures (holidays,
+    training days, an afternoon off), yearly ones included."""
 
     days: dict[int, tuple[time, time]]
-    closures: tuple[tuple[date, date], ...] = ()  # first and last day closed, both included
+    closures: tuple[ClosureFact, ...] = ()
+
+    def _open_part(self, day: date, hours: tuple[time, time] | None) -> tuple[time, time] | None:
+        for closure in self.closures:
+            if hours is None:
+                break
+            hours = closure.open_part(day, hours)
+        return hours
 
     def is_closure(self, day: date) -> bool:
-        """Whether a closure (a holiday, a training day) covers `day`."""
-        return any(first <= day <= last for first, last in self.closures)
+        """Whether closures (a holiday, a training day) cover all of `day`."""
+        return self._open_part(day, (time.min, time.max)) is None
+
+    def is_closed_during(self, start: datetime, end: datetime) -> bool:
+        """Whether a closure covers any of `start` to `end` (the same day, in the clinic's time zone)."""
+        open_part = self._open_part(start.date(), (time.min, time.max))
+        return open_part is None or not (open_part[0] <= start.time() and end.time() <= open_part[1])
 
     def hours_on(self, day: date) -> tuple[time, time] | None:
-        """When the clinic opens and closes on `day`; None when it is closed that weekday or by a closure."""
-        if self.is_closure(day):
-            return None
-        return self.days.get(day.weekday())
+        """When the clinic opens and closes on `day` (later or earlier on a closure's first or last day); None
+        when it is closed that weekday or by a closure all day."""
+        return self._open_part(day, self.days.get(day.weekday()))
 
     def _open_days(self, first: date, step: int, tzinfo):
         """(opens, closes) as moments, for each day the clinic is open, from `first` going forward or back."""

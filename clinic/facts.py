@@ -16,13 +16,13 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,6 +79,65 @@ class ClosureFact:
     first_day: date
     last_day: date
     note: str
+    closes_at: time | None = None  # closed from this time on the first day; None: all day
+    reopens_at: time | None = None  # closed until this time on the last day; None: all day
+    yearly: bool = False  # the same dates every year from `first_day`'s year on
+
+    @property
+    def closes_at_text(self) -> str:
+        return format_time(self.closes_at) if self.closes_at else ""
+
+    @property
+    def reopens_at_text(self) -> str:
+        return format_time(self.reopens_at) if self.reopens_at else ""
+
+    @property
+    def all_days(self) -> bool:
+        return not self.closes_at and not self.reopens_at
+
+    def _in_year(self, year: int) -> "ClosureFact | None":
+        """This closure as it falls starting in `year` (None before it begins, or for February 29 in other years)."""
+        if year == self.first_day.year:
+            return self
+        if not self.yearly or year < self.first_day.year:
+            return None
+        try:
+            first = self.first_day.replace(year=year)
+        except ValueError:
+            return None
+        return replace(self, first_day=first, last_day=first + (self.last_day - self.first_day))
+
+    def covering(self, day: date) -> "ClosureFact | None":
+        """The occurrence of this closure whose days include `day`, if any (a yearly one may span New Year)."""
+        if not self.yearly:
+            return self if self.first_day <= day <= self.last_day else None
+        for year in (day.year, day.year - 1):
+            occurrence = self._in_year(year)
+            if occurrence and occurrence.first_day <= day <= occurrence.last_day:
+                return occurrence
+        return None
+
+    def next_from(self, today: date) -> "ClosureFact | None":
+        """The occurrence that has not ended by `today`: this one, or this year's or next year's of a yearly one."""
+        for year in (today.year - 1, today.year, today.year + 1):
+            occurrence = self._in_year(year)
+            if occurrence and occurrence.last_day >= today:
+                return occurrence
+        return None
+
+    def open_part(self, day: date, hours: tuple[time, time]) -> tuple[time, time] | None:
+        """What is left of `hours` (opens, closes) on `day` once this closure is taken out; None if nothing is."""
+        occurrence = self.covering(day)
+        if occurrence is None:
+            return hours
+        opens, closes = hours
+        if day == occurrence.first_day and occurrence.closes_at:
+            closes = min(closes, occurrence.closes_at)
+        elif day == occurrence.last_day and occurrence.reopens_at:
+            opens = max(opens, occurrence.reopens_at)
+        else:
+            return None
+        return (opens, closes) if opens < closes else None
 
 
 @dataclass(frozen=True)
@@ -131,15 +190,17 @@ class Clinic:
 
     @property
     def upcoming_closures(self) -> list[ClosureFact]:
+        """The closures not yet over, a yearly one as its next occurrence, in date order."""
         today = timezone.localdate()
-        return [closure for closure in self.closures if closure.last_day >= today]
+        upcoming = (closure.next_from(today) for closure in self.closures)
+        return sorted((closure for closure in upcoming if closure), key=lambda closure: closure.first_day)
 
 
 @dataclass(frozen=True)
 class Facts:
     clinic: Clinic
     opening_days: dict[int, tuple[time, time]]  # weekday (0 = Monday) -> opens, closes
-    closures: tuple[tuple[date, date], ...]
+    closures: tuple[ClosureFact, ...]
     more: dict[str, object] = field(default_factory=dict)  # other apps' facts, by the name they were added with
 
 
@@ -195,14 +256,25 @@ def add_to_snapshot(name: str, build: Callable[[], object], *, classes: tuple[ty
     _shape.cache_clear()
 
 
+def closure_fact(row: models.Closure) -> ClosureFact:
+    return ClosureFact(
+        first_day=row.first_day,
+        last_day=row.last_day,
+        note=row.note,
+        closes_at=row.closes_at,
+        reopens_at=row.reopens_at,
+        yearly=row.yearly,
+    )
+
+
 def build_facts() -> Facts:
     """The facts as the database has them now."""
     contact = models.ContactDetails.objects.first()
     opening_days = {row.weekday: (row.opens, row.closes) for row in models.OpeningHours.objects.all()}
     since = timezone.localdate() - timedelta(days=_PAST_CLOSURE_DAYS)
     closures = tuple(
-        ClosureFact(first_day=row.first_day, last_day=row.last_day, note=row.note)
-        for row in models.Closure.objects.filter(last_day__gte=since).order_by("first_day")
+        closure_fact(row)
+        for row in models.Closure.objects.filter(Q(last_day__gte=since) | Q(yearly=True)).order_by("first_day")
     )
     variants = Prefetch("photo__variants", queryset=models.PhotoVariant.objects.defer("data").order_by("width"))
     team = tuple(
@@ -275,7 +347,7 @@ def build_facts() -> Facts:
     return Facts(
         clinic=clinic,
         opening_days=opening_days,
-        closures=tuple((closure.first_day, closure.last_day) for closure in closures),
+        closures=closures,
         more={name: build() for name, (build, _) in _more.items()},
     )
 

@@ -121,6 +121,13 @@ class Closure(models.Model):
     first_day = models.DateField()
     last_day = models.DateField(blank=True, help_text="Leave empty for a single day.")
     note = models.CharField(max_length=200, blank=True, help_text='Shown on the site, e.g. "Thanksgiving".')
+    closes_at = models.TimeField(
+        null=True, blank=True, help_text="Closing early on the first day, e.g. 12:00. Leave empty to close all day."
+    )
+    reopens_at = models.TimeField(
+        null=True, blank=True, help_text="Opening late on the last day, e.g. 13:00. Leave empty to stay closed all day."
+    )
+    yearly = models.BooleanField(default=False, help_text="Closed on the same dates every year from the first day on.")
 
     class Meta:
         db_table = "pages_closure"
@@ -146,6 +153,10 @@ class Closure(models.Model):
             self.last_day = self.first_day
         if self.first_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day cannot be before the first day."})
+        if self.first_day == self.last_day and self.closes_at and self.reopens_at:
+            raise ValidationError(
+                {"reopens_at": "A closure of one day either closes early or opens late: add two closures for both."}
+            )
 
 
 class Photo(models.Model):

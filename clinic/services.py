@@ -2,8 +2,10 @@
 
 from django.db import transaction
 
-from clinic.facts import facts_changed
-from clinic.models import Photo, PhotoVariant, TeamMember
+from clinic.clock import ClinicClock
+from clinic.facts import closure_fact, facts_changed
+from clinic.holidays import federal_holidays
+from clinic.models import Closure, Photo, PhotoVariant, TeamMember
 from clinic.photos import ProcessedPhoto
 
 
@@ -42,3 +44,18 @@ def save_team_member(*, member: TeamMember, new_photo: ProcessedPhoto | None, re
             pk__in=TeamMember.objects.exclude(photo=None).values("photo_id")
         ).delete()
     facts_changed()
+
+
+@transaction.atomic
+def add_federal_holidays(*, year: int) -> int:
+    """Add a one-day closure for each US federal holiday of `year` not already closed; how many were added."""
+    clock = ClinicClock(days={}, closures=tuple(closure_fact(row) for row in Closure.objects.all()))
+    added = [
+        Closure(first_day=day, last_day=day, note=name)
+        for day, name in federal_holidays(year)
+        if not clock.is_closure(day)
+    ]
+    Closure.objects.bulk_create(added)
+    if added:
+        facts_changed()
+    return len(added)

@@ -57,6 +57,7 @@ def page_schema(context, page: Page) -> str:
                 "validThrough": closure.last_day.isoformat(),
             }
             for closure in clinic.upcoming_closures
+            if closure.all_days
         ]
         if closures:
             data["specialOpeningHoursSpecification"] = closures

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from clinic.clock import ClinicClock, NoOpeningTime, clinic_clock
-from clinic.facts import facts_changed, hours_in_words
+from clinic.facts import ClosureFact, facts_changed, hours_in_words
 from clinic.models import Closure, OpeningHours
 from consultations.services import expected_call_by
 from portland_site.clinic import by_when
@@ -114,7 +114,7 @@ def test_subtracting_business_hours_undoes_adding_them(end, start):
 
 
 # Thanksgiving 2026 is Thursday, November 26; the clinic closes that day and the Friday after.
-THANKSGIVING = (date(2026, 11, 26), date(2026, 11, 27))
+THANKSGIVING = ClosureFact(first_day=date(2026, 11, 26), last_day=date(2026, 11, 27), note="Thanksgiving")
 
 
 def test_a_closure_before_a_weekend_moves_the_promise_to_monday():
@@ -147,7 +147,9 @@ def test_a_clinic_without_opening_time_says_so_instead_of_searching_forever():
     with pytest.raises(NoOpeningTime):
         ClinicClock(days={}).add_business_hours(at(7, 9), FOUR_HOURS)
     with pytest.raises(NoOpeningTime):
-        weekdays(9, 17, closures=[(date(2026, 1, 1), date(2029, 1, 1))]).expected_by(at(7, 9), FOUR_HOURS)
+        weekdays(
+            9, 17, closures=[ClosureFact(first_day=date(2026, 1, 1), last_day=date(2029, 1, 1), note="")]
+        ).expected_by(at(7, 9), FOUR_HOURS)
 
 
 def test_the_clock_reads_the_hours_and_closures_kept_in_the_admin(settings, django_capture_on_commit_callbacks):
@@ -156,9 +158,9 @@ def test_the_clock_reads_the_hours_and_closures_kept_in_the_admin(settings, djan
     wednesday_afternoon = at(25, 16, month=11)
     assert expected_call_by(submitted_at=wednesday_afternoon) == at(26, 12, month=11)
     with django_capture_on_commit_callbacks(execute=True):
-        Closure.objects.create(first_day=THANKSGIVING[0], last_day=THANKSGIVING[1], note="Thanksgiving")
+        Closure.objects.create(first_day=THANKSGIVING.first_day, last_day=THANKSGIVING.last_day, note="Thanksgiving")
         facts_changed()
-    assert clinic_clock().hours_on(THANKSGIVING[0]) is None
+    assert clinic_clock().hours_on(THANKSGIVING.first_day) is None
     assert expected_call_by(submitted_at=wednesday_afternoon) == at(30, 12, month=11)
 
 
