@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from consultations.dashboard import triage_figures
@@ -224,8 +226,8 @@ def test_cells_that_would_run_as_formulas_are_neutralised(value, cell):
     assert neutralise(value) == cell
 
 
-def test_dashboard_figures(nine_to_five, intake):
-    now = at(8, 15)
+def _a_month_of_calls(intake, now):
+    """Requests of the last weeks, some called: returns the one overdue at `now`."""
     overdue = stored_request(now=at(8, 9))
     stored_request(now=at(8, 14))  # new, not yet overdue
     stored_request(spam_reason=SpamReason.HONEYPOT, now=at(7, 10))
@@ -241,6 +243,12 @@ def test_dashboard_figures(nine_to_five, intake):
     for request, called in ((quick, at(7, 11)), (slow, at(4, 13)), (old, at(7, 12, 30)), (ancient, at(7, 9))):
         with time_machine.travel(called, tick=False):  # recorded as it was made, not a late entry
             record_call_attempt(consultation_request=request, by=intake, outcome=CallOutcome.REACHED)
+    return overdue
+
+
+def test_dashboard_figures(nine_to_five, intake):
+    now = at(8, 15)
+    overdue = _a_month_of_calls(intake, now)
 
     figures = triage_figures(now)
 
@@ -257,3 +265,15 @@ def test_dashboard_figures(nine_to_five, intake):
     # The first calls came 1 opening hour after quick arrived, 11 after slow (Thursday 10 am to Friday 1 pm, open
     # 9 to 5) and days after old: the median is the middle one, as the figures page measures it.
     assert figures.median_hours_to_first_call == pytest.approx(11)
+
+
+def test_the_admin_index_reuses_the_median_for_a_minute_unchanged(nine_to_five, intake):
+    now = at(8, 15)
+    _a_month_of_calls(intake, now)
+    with time_machine.travel(now, tick=False):
+        measured = triage_figures(now)
+        first = triage_figures()
+        with CaptureQueriesContext(connection) as again:
+            assert triage_figures() == first
+    assert first == measured and first.median_hours_to_first_call == pytest.approx(11)
+    assert not any("first_call" in query["sql"] for query in again.captured_queries), "measured again"
