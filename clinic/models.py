@@ -154,9 +154,7 @@ class Closure(models.Model):
         if self.first_day and self.last_day < self.first_day:
             raise ValidationError({"last_day": "The last day cannot be before the first day."})
         if self.first_day == self.last_day and self.closes_at and self.reopens_at:
-            raise ValidationError(
-                {"reopens_at": "A closure of one day either closes early or opens late: add two closures for both."}
-            )
+            raise ValidationError({"reopens_at": "A closure of one day either closes early or opens late, not both."})
 
 
 class Photo(models.Model):
