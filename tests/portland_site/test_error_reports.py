@@ -87,7 +87,10 @@ def error_tracker():
     start_error_tracker("https://public@errors.example/1", transport=transport)
     yield transport
     sentry_sdk.get_client().close()
-    sentry_sdk.init()  # no DSN: off again for the other tests
+    # Off again for the other tests: no DSN, and no integration, so the hooks sentry-sdk leaves in Django for the
+    # rest of the process find none and step aside (with its Django integration still on, a later request that
+    # met a locked session table waited its statement timeout again and again).
+    sentry_sdk.init(default_integrations=False, auto_enabling_integrations=False)
 
 
 def test_a_500_reaches_the_error_tracker_without_personal_data(db, error_tracker):
