@@ -558,30 +558,40 @@ def move_booked_call(
     consultation_request.call_afternoons = part_of_day == CallTime.AFTERNOONS
     consultation_request.call_evenings = part_of_day == CallTime.EVENINGS
     consultation_request.save(update_fields=["call_mornings", "call_afternoons", "call_evenings"])
-    # On the request's timeline too, beside its status changes: the status stays as it was.
+    moved = f"{_call_start(previous)} → {_call_start(slot.starts_at)}"
+    _note_on_timeline(
+        consultation_request=consultation_request,
+        reason=f"call moved{'' if by else ' by the person'}: {moved}",
+        by=by,
+        now=now,
+    )
+    if by is not None and booking.email_link_hash:
+        # Moved by the clinic (a member of staff, or for a closure): the person who asked for email is told.
+        record_person_email(consultation_request=consultation_request, kind=NotificationKind.CALL_MOVED, now=now)
+    who = "" if by else " by the person, through their link"
+    record_audit(
+        actor=by,
+        action=AuditAction.CHANGED,
+        consultation_requests=[consultation_request],
+        detail=f"call moved{who}: {moved}",
+        now=now,
+    )
+    logger.info("Call-back request %s: booked call moved", consultation_request)
+    return booking
+
+
+def _note_on_timeline(
+    *, consultation_request: ConsultationRequest, reason: str, by: AbstractBaseUser | None, now: datetime
+) -> None:
+    """Put what happened on the request's timeline, beside its status changes; the status stays as it was."""
     StatusChange.objects.create(
         consultation_request=consultation_request,
         changed_at=now,
         changed_by=by,
         from_status=consultation_request.status,
         to_status=consultation_request.status,
-        reason=f"call moved{'' if by else ' by the person'}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
+        reason=reason,
     )
-    if by is not None and booking.email_link_hash:
-        # Moved by the clinic (a member of staff, or for a closure): the person who asked for email is told.
-        record_person_email(
-            consultation_request=booking.consultation_request, kind=NotificationKind.CALL_MOVED, now=now
-        )
-    who = "" if by else " by the person, through their link"
-    record_audit(
-        actor=by,
-        action=AuditAction.CHANGED,
-        consultation_requests=[booking.consultation_request],
-        detail=f"call moved{who}: {_call_start(previous)} → {_call_start(slot.starts_at)}",
-        now=now,
-    )
-    logger.info("Call-back request %s: booked call moved", booking.consultation_request)
-    return booking
 
 
 def _call_start(moment: datetime) -> str:
@@ -624,14 +634,7 @@ def release_bookings_made(
     for consultation_request in released:
         consultation_request.due_by = due_by
         consultation_request.save(update_fields=["due_by"])
-        StatusChange.objects.create(
-            consultation_request=consultation_request,
-            changed_at=now,
-            changed_by=by,
-            from_status=consultation_request.status,
-            to_status=consultation_request.status,
-            reason=reason,
-        )
+        _note_on_timeline(consultation_request=consultation_request, reason=reason, by=by, now=now)
     record_audit(
         actor=by,
         action=AuditAction.CHANGED,
